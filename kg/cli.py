@@ -1,0 +1,201 @@
+"""The ``urbanai-kg`` command. Every option falls back to its ``KG_`` environment variable.
+
+Exit codes of ``build`` (and ``build --check``): 0 the data conforms, 1 it does not (every problem
+is listed), 2 an internal error.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from kg import __version__
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def verbosity(func: F) -> F:
+    """``-v`` (INFO) / ``-vv`` (DEBUG); logging is configured here and nowhere else."""
+    def configure(_ctx: click.Context, _param: click.Parameter, value: int) -> int:
+        logging.basicConfig(level=logging.WARNING - 10 * min(value, 2),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        return value
+
+    return click.option("-v", "--verbose", count=True, expose_value=False, callback=configure,
+                        is_eager=True, help="More logging (-v, -vv).")(func)
+
+
+def store_option(func: F) -> F:
+    return click.option("--store", type=click.Path(path_type=Path, file_okay=False),
+                        help="Store directory [env KG_STORE; default: per-user data dir].")(func)
+
+
+def endpoint_option(func: F) -> F:
+    return click.option("--endpoint", help="Remote SPARQL endpoint instead of the store [env KG_ENDPOINT].")(func)
+
+
+def settings(**given: Any) -> Any:
+    from kg.config import Settings
+
+    return Settings(**{k: v for k, v in given.items() if v is not None})
+
+
+@click.group()
+@click.version_option(__version__, prog_name="urbanai-kg")
+def cli() -> None:
+    """Urban AI knowledge graph: build the store, serve it, query it."""
+
+
+@cli.command()
+@click.option("--data", type=click.Path(path_type=Path, file_okay=False, exists=True),
+              help="Directory of curated YAML [env KG_DATA; default: the repository's data/].")
+@store_option
+@click.option("--check", "check_only", is_flag=True, help="Validate only (pydantic, SHACL, HermiT); write nothing.")
+@click.option("--no-reason", is_flag=True, help="Skip the HermiT consistency check.")
+@verbosity
+def build(data: Path | None, store: Path | None, check_only: bool, no_reason: bool) -> None:
+    """Validate the data and build the store (atomically: a failed build changes nothing)."""
+    from kg.build import build as run_build
+    from kg.build import check
+    from kg.errors import DataError, ReasoningError, ShapeViolation
+
+    config = settings(data=data, store=store, reason=False if no_reason else None)
+    try:
+        if check_only:
+            graph = check(data_dir=config.data, ontology_dir=config.ontology, reason=config.reason)
+            click.echo(f"ok: {config.data} conforms ({len(graph.quads)} triples before inference)")
+            return
+        result = run_build(data_dir=config.data, ontology_dir=config.ontology,
+                                rules_dir=config.queries / "rules", store_dir=config.store, reason=config.reason)
+    except (DataError, ShapeViolation) as exc:
+        for problem in exc.report:
+            click.echo(str(problem), err=True)
+        raise click.ClickException(exc.message) from exc
+    except ReasoningError as exc:
+        raise click.ClickException(exc.message) from exc
+    except Exception as exc:  # an internal error, not a data problem: exit 2, as documented
+        logging.getLogger(__name__).exception("build failed")
+        click.echo(f"internal error: {exc}", err=True)
+        sys.exit(2)
+    click.echo(f"built {result.triples} triples in {result.seconds:.1f} s → {result.path}")
+
+
+@cli.command()
+@click.option("--host", help="Address to listen on [env KG_HOST; default 127.0.0.1].")
+@click.option("-p", "--port", type=int, help="Port; 0 means any free port [env KG_PORT; default 8000].")
+@store_option
+@endpoint_option
+@verbosity
+def serve(host: str | None, port: int | None, store: Path | None, endpoint: str | None) -> None:
+    """Serve SPARQL and the JSON API over the store (or a remote endpoint)."""
+    import uvicorn
+
+    from api.main import create_app
+    from kg.backends import open_backend
+    from kg.errors import StoreNotFound
+
+    config = settings(host=host, port=port, store=store, endpoint=endpoint)
+    try:  # fail before starting the server, with a message that says what to do
+        open_backend(store=config.store, endpoint=config.endpoint, timeout=config.query_timeout).close()
+    except StoreNotFound as exc:
+        raise click.ClickException(exc.message) from exc
+    uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="info")
+
+
+@cli.command()
+@click.argument("query")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE", help="Named-query parameter.")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv", "tsv", "xml"]), default="json",
+              show_default=True, help="Result format of SELECT/ASK (CONSTRUCT gives Turtle).")
+@store_option
+@endpoint_option
+@verbosity
+def query(query: str, params: tuple[str, ...], fmt: str, store: Path | None, endpoint: str | None) -> None:
+    """Run QUERY: SPARQL text, a .rq file, or the name of a named query."""
+    from pyoxigraph import QueryResultsFormat, RdfFormat
+
+    from kg.backends import open_backend
+    from kg.errors import KGError
+    from kg.queries import QueryCatalog
+
+    config = settings(store=store, endpoint=endpoint)
+    catalog = QueryCatalog.from_dir(config.queries)
+    values = dict(_split_param(p) for p in params)
+    try:
+        if query in catalog:
+            named = catalog[query]
+            sparql, bindings = named.sparql, named.bindings(values)
+        else:
+            path = Path(query)
+            sparql, bindings = (path.read_text(encoding="utf-8") if path.suffix == ".rq" and path.is_file()
+                                else query), {}
+        backend = open_backend(store=config.store, endpoint=config.endpoint, timeout=config.query_timeout)
+        try:
+            answer = backend.query(sparql, bindings=bindings, results_format=getattr(QueryResultsFormat, fmt.upper()),
+                                   graph_format=RdfFormat.TURTLE)
+        finally:
+            backend.close()
+    except KGError as exc:
+        raise click.ClickException(exc.message) from exc
+    click.echo(answer.body.decode("utf-8"), nl=not answer.body.endswith(b"\n"))
+
+
+@cli.command(name="queries")
+def list_queries() -> None:
+    """List the named queries with their parameters."""
+    from kg.queries import QueryCatalog
+
+    for named in QueryCatalog.from_dir(settings().queries).values():
+        params = " ".join(f"{p.name}={p.type}{'' if p.required else '?'}" for p in named.params)
+        click.echo(f"{named.name}\t{named.title}\t{params}".rstrip())
+
+
+@cli.command()
+@click.option("--format", "fmt", type=click.Choice(["nquads", "turtle", "ntriples", "trig", "jsonld", "rdfxml"]),
+              default="nquads", show_default=True, help="Serialisation (triples formats merge the graphs).")
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
+@store_option
+@verbosity
+def export(fmt: str, output: Path | None, store: Path | None) -> None:
+    """Export the built store."""
+    from pyoxigraph import RdfFormat, Store
+
+    from kg import store as layout
+    from kg.errors import StoreNotFound
+
+    formats = {"nquads": RdfFormat.N_QUADS, "turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES,
+               "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}
+    config = settings(store=store)
+    try:
+        build_dir = layout.current_build(config.store)
+    except StoreNotFound as exc:
+        raise click.ClickException(exc.message) from exc
+    oxigraph = Store.read_only(str(build_dir / layout.OXIGRAPH))
+    rdf_format = formats[fmt]
+    from_graph = None if rdf_format.supports_datasets else "union"
+    data = _dump(oxigraph, rdf_format, from_graph)
+    if output:
+        output.write_bytes(data)
+    else:
+        sys.stdout.buffer.write(data)
+
+
+def _dump(oxigraph: Any, rdf_format: Any, from_graph: str | None) -> bytes:
+    if from_graph is None:
+        return oxigraph.dump(format=rdf_format) or b""
+    from pyoxigraph import Triple, serialize
+
+    triples = {Triple(q.subject, q.predicate, q.object) for q in oxigraph}
+    return serialize(sorted(triples, key=str), format=rdf_format) or b""
+
+
+def _split_param(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep:
+        raise click.BadParameter(f"{text!r} is not NAME=VALUE", param_hint="--param")
+    return name, value
