@@ -70,10 +70,14 @@ def _load_file(path: Path, data_dir: Path, report: ValidationReport) -> list[Loa
         try:
             record = _adapter.validate_python(item)
         except ValidationError as exc:
+            # A union field (``kind: city | [city, country]``) fails once per member: one result per field.
+            messages: dict[str, list[str]] = {}
             for error in exc.errors():
-                report.add(ValidationResult(
-                    "model", f"{error['msg']} (got {_short(error.get('input'))})",
-                    source_file=str(path), record_id=record_id, path=_field_path(error["loc"])))
+                text = f"{error['msg']} (got {_short(error.get('input'))})"
+                messages.setdefault(_field_path(error["loc"]), []).append(text)
+            for field_path, texts in messages.items():
+                report.add(ValidationResult("model", "; or ".join(dict.fromkeys(texts)), source_file=str(path),
+                                            record_id=record_id, path=field_path))
             continue
         out.append(Loaded(record, path, name))
     return out
@@ -90,7 +94,7 @@ def _check_unique_ids(loaded: list[Loaded], report: ValidationReport) -> None:
 
 def _field_path(loc: tuple[int | str, ...]) -> str:
     # The discriminated union puts the record type first ("case.start_year"): drop it.
-    parts = [str(p) for p in loc]
+    parts = [str(p) for p in loc if "[" not in str(p)]  # drop union-member tags like "list[...]"
     if len(parts) > 1 and parts[0] in {"case", "organisation", "place", "source", "strategy",
                                        "document", "cluster", "technique", "claim"}:
         parts = parts[1:]

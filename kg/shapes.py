@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import SH
 
 from kg.namespaces import RESOURCE
 from kg.report import ValidationReport, ValidationResult
@@ -30,7 +30,8 @@ def validate_shapes(graph: Graph, shapes: Path, *, origins: Mapping[str, tuple[s
         graph, shacl_graph=shapes_graph, inference="none", advanced=True, allow_warnings=True)
     report = ValidationReport()
     results = []
-    for node in results_graph.subjects(RDF.type, SH.ValidationResult):
+    # Only the report's own results: nested sh:detail results repeat them from the value's side.
+    for node in results_graph.objects(predicate=SH.result):
         focus = results_graph.value(node, SH.focusNode)
         path = results_graph.value(node, SH.resultPath)
         message = results_graph.value(node, SH.resultMessage)
