@@ -60,6 +60,7 @@ def test_every_model_problem_is_reported_at_once(tmp_path: Path) -> None:
     ("missing-korean-label", "busan", "http://www.w3.org/2000/01/rdf-schema#label", "needs a Korean label"),
     ("unknown-domain", "busan-ai", "https://w3id.org/urbanai-kg/ontology#domain", "needs a domain of the domains scheme"),
     ("dangling-reference", "busan-ai", "https://w3id.org/urbanai-kg/ontology#locatedIn", "does not resolve to a place"),
+    ("one-language-description", "busan", "http://purl.org/dc/terms/description", "in one language only"),
 ])
 def test_shacl_layer_reports_the_expected_violation(tmp_path: Path, rule: str, focus: str, path: str,
                                                     message: str) -> None:
