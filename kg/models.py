@@ -12,7 +12,7 @@ import datetime
 from dataclasses import dataclass
 from typing import Annotated, ClassVar, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
 from kg.namespaces import DCTERMS, RDFS, SCHEMA, SKOS, UAI
 
@@ -106,6 +106,14 @@ class Record(Strict):
     same_as: Annotated[list[Url], Rdf(SKOS + "exactMatch", "url")] = []
     homepage: Annotated[Url | None, Rdf(SCHEMA + "url", "url")] = None
     corrections: Annotated[list[Correction], Rdf(UAI + "correction", "nested", node_class=UAI + "Correction")] = []
+
+    @field_validator("field_sources")
+    @classmethod
+    def _names_fields(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        unknown = sorted(set(value) - set(cls.model_fields))
+        if unknown:
+            raise ValueError(f"field_sources names fields this record type does not have: {', '.join(unknown)}")
+        return value
 
     def kinds(self) -> list[str]:
         """The record's ``kind`` values (a city-state has two)."""

@@ -34,6 +34,7 @@ def test_good_fixture_conforms() -> None:
     ("yaml-syntax", None, None, "invalid YAML: line 4"),
     ("wrong-type", "busan", "within", "Input should be a valid list"),
     ("malformed-year", "busan-ai", "start_year", "Input should be a valid integer"),
+    ("unknown-field-source", "busan", "field_sources", "field_sources names fields this record type does not have: population"),
 ])
 def test_model_layer_reports_file_record_and_field(tmp_path: Path, rule: str, record: str | None,
                                                    field: str | None, message: str) -> None:
@@ -61,6 +62,7 @@ def test_every_model_problem_is_reported_at_once(tmp_path: Path) -> None:
     ("unknown-domain", "busan-ai", "https://w3id.org/urbanai-kg/ontology#domain", "needs a domain of the domains scheme"),
     ("dangling-reference", "busan-ai", "https://w3id.org/urbanai-kg/ontology#locatedIn", "does not resolve to a place"),
     ("one-language-description", "busan", "http://purl.org/dc/terms/description", "in one language only"),
+    ("dangling-field-source", "busan", "http://purl.org/dc/terms/source", "not a known source record"),
 ])
 def test_shacl_layer_reports_the_expected_violation(tmp_path: Path, rule: str, focus: str, path: str,
                                                     message: str) -> None:
