@@ -22,6 +22,19 @@ GRAPH_FORMATS: dict[str, RdfFormat] = {
     "application/trig": RdfFormat.TRIG,
 }
 
+# Values of the `format` / `output` / `results` parameters that clients send, as Accept headers.
+ALIASES: dict[str, str] = {
+    "json": "application/sparql-results+json, application/ld+json;q=0.9",
+    "xml": "application/sparql-results+xml, application/rdf+xml;q=0.9",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+    "turtle": "text/turtle", "ttl": "text/turtle",
+    "ntriples": "application/n-triples", "nt": "application/n-triples", "n-triples": "application/n-triples",
+    "rdfxml": "application/rdf+xml", "rdf": "application/rdf+xml", "rdf/xml": "application/rdf+xml",
+    "jsonld": "application/ld+json", "json-ld": "application/ld+json",
+    "nquads": "application/n-quads", "nq": "application/n-quads",
+}
+
 
 def parse_accept(header: str | None) -> list[tuple[str, float]]:
     """Media ranges of an ``Accept`` header, best first (stable for equal q).

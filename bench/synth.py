@@ -12,12 +12,11 @@ stay shared, so filters by country or domain hit many copies, as they would with
 from __future__ import annotations
 
 import argparse
-import json
 import random
 from collections.abc import Iterator
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, serialize
 
 from kg import store as layout
 from kg.build import check
@@ -82,18 +81,6 @@ def _is_shared(iri: str, shared: set[str]) -> bool:
     return iri in shared or any(iri.startswith(s + "/") for s in shared)
 
 
-def write_store(quads: list[Quad], store_dir: Path) -> Path:
-    """Write the quads as a store directory in the build's layout (``kg/store.py``)."""
-    stamp = f"synthetic-{len(quads)}"
-    partial = layout.new_build_dir(store_dir, stamp)
-    store = Store(str(partial / layout.OXIGRAPH))
-    store.bulk_extend(quads)
-    store.flush()
-    del store
-    (partial / layout.MANIFEST).write_text(json.dumps({"triples": len(quads), "synthetic": True}), encoding="utf-8")
-    return layout.publish(store_dir, partial, stamp)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--triples", type=int, required=True)
@@ -105,7 +92,8 @@ def main() -> None:
     if args.out:
         serialize(quads, output=str(args.out), format=RdfFormat.N_QUADS)
     if args.store:
-        write_store(quads, args.store)
+        layout.write_store(quads, args.store, stamp=f"synthetic-{len(quads)}",
+                           manifest={"triples": len(quads), "synthetic": True}, dump=False)
     print(f"{len(quads)} quads")
 
 

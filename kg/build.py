@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime
-import json
 import logging
 import subprocess
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Store, Triple, parse, serialize
+from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, parse, serialize
 from rdflib import Graph
 
 from kg import store as layout
@@ -106,24 +105,14 @@ def build(*, data_dir: Path, ontology_dir: Path, rules_dir: Path, store_dir: Pat
     now = datetime.datetime.now(datetime.timezone.utc)
     commit = _commit(data_dir)
     quads = list(dict.fromkeys(quads + _build_description(now, commit)))
-    stamp = now.strftime("%Y%m%dT%H%M%S%fZ")
-    partial = layout.new_build_dir(store_dir, stamp)
-    store = Store(str(partial / layout.OXIGRAPH))
-    store.bulk_extend(quads)
-    store.flush()
-    store.optimize()
     counts: dict[str, int] = {}
     for quad in quads:
         counts[quad.graph_name.value] = counts.get(quad.graph_name.value, 0) + 1
-    del store
-    serialize(quads, output=str(partial / layout.DUMP), format=RdfFormat.N_QUADS)
-    result = BuildResult(
-        path=store_dir / layout.BUILDS / stamp, triples=len(quads), graphs=dict(sorted(counts.items())),
-        seconds=round(time.perf_counter() - started, 3), version=ontology_version(quads),
-        built_at=now.isoformat(timespec="seconds"), commit=commit)
-    manifest = {k: str(v) if isinstance(v, Path) else v for k, v in result.__dict__.items() if k != "path"}
-    (partial / layout.MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
-    layout.publish(store_dir, partial, stamp)
+    manifest = {"triples": len(quads), "graphs": dict(sorted(counts.items())),
+                "seconds": round(time.perf_counter() - started, 3), "version": ontology_version(quads),
+                "built_at": now.isoformat(timespec="seconds"), "commit": commit}
+    path = layout.write_store(quads, store_dir, stamp=now.strftime("%Y%m%dT%H%M%S%fZ"), manifest=manifest)
+    result = BuildResult(path=path, **manifest)  # type: ignore[arg-type]
     logger.info("built %d triples in %.1f s into %s", result.triples, result.seconds, result.path)
     return result
 

@@ -9,7 +9,11 @@
     ├── QueryError
     │   ├── QuerySyntaxError the SPARQL text does not parse
     │   ├── UnknownQuery     no named query has that name
-    │   └── ParameterError   a named-query parameter is missing or malformed
+    │   ├── ParameterError   a named-query parameter is missing or malformed
+    │   ├── QueryRefused     the endpoint will not run it (SERVICE, too deeply nested, an update)
+    │   └── QueryTooLarge    the query text is over the size cap
+    ├── QueryTimeout         a user query ran too long (or over the memory limit) and was stopped
+    ├── ServerBusy           no query worker became free in time
     ├── StoreNotFound        no built store at the given place
     └── BackendError         the store failed to answer
         └── BackendTimeout   the store did not answer in time
@@ -90,6 +94,28 @@ class ParameterError(QueryError):
         super().__init__(message)
         self.query_name = query_name
         self.parameter = parameter
+
+
+class QueryRefused(QueryError):
+    """Raised when a query is refused before it runs: SERVICE, nesting too deep, or an update."""
+
+
+class QueryTooLarge(QueryError):
+    """Raised when the query text is longer than the size cap."""
+
+    status = 413
+
+
+class QueryTimeout(KGError):
+    """Raised when a user query runs past its time or memory limit and its worker is killed."""
+
+    status = 503
+
+
+class ServerBusy(KGError):
+    """Raised when every query worker stays busy for longer than the queue timeout."""
+
+    status = 503
 
 
 class StoreNotFound(KGError):

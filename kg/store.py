@@ -16,8 +16,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from pyoxigraph import Quad, RdfFormat, Store
 
 from kg.errors import StoreNotFound
 
@@ -53,6 +56,24 @@ def new_build_dir(store_dir: Path, stamp: str) -> Path:
     shutil.rmtree(path, ignore_errors=True)
     path.mkdir()
     return path
+
+
+def write_store(quads: Iterable[Quad], store_dir: Path, *, stamp: str, manifest: dict[str, Any],
+                dump: bool = True) -> Path:
+    """Write quads as a new build (store, N-Quads dump, manifest) beside the current one, then publish it.
+
+    :returns: the new build's directory, now ``current``.
+    """
+    partial = new_build_dir(store_dir, stamp)
+    store = Store(str(partial / OXIGRAPH))
+    store.bulk_extend(quads)
+    store.flush()
+    store.optimize()
+    if dump:
+        store.dump(output=str(partial / DUMP), format=RdfFormat.N_QUADS)
+    del store
+    (partial / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return publish(store_dir, partial, stamp)
 
 
 def publish(store_dir: Path, partial: Path, stamp: str, *, keep: int = 2) -> Path:

@@ -1,0 +1,243 @@
+"""Run user-written SPARQL where it can be killed: worker processes over a read-only store.
+
+Before a query reaches a worker, :func:`screen` refuses what must never run: text over the size
+cap, ``SERVICE`` (pyoxigraph would really make the outbound call) and nesting deeper than the
+limit (pyoxigraph's parser overflows its stack and kills the process a few thousand levels deep).
+A worker that runs past the timeout or over the memory limit is killed and replaced; results are
+capped at ``max_rows`` (see :mod:`kg.rowcap`). Workers start with ``forkserver``, so none inherits
+the server's threads, and each opens the store itself.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import queue
+import re
+import time
+from dataclasses import dataclass
+from itertools import islice
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
+
+from kg.errors import KGError, QueryRefused, QuerySyntaxError, QueryTimeout, QueryTooLarge, ServerBusy
+from kg.rowcap import serialize_capped
+
+logger = logging.getLogger(__name__)
+
+_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one user query may use."""
+
+    timeout: float = 10.0
+    max_rows: int = 10_000
+    max_length: int = 100_000
+    max_depth: int = 64
+    memory_mb: int = 2048
+
+
+@dataclass(frozen=True)
+class Answer:
+    body: bytes
+    media_type: str
+    rows: int
+    truncated: bool
+    seconds: float
+
+
+def screen(text: str, limits: Limits) -> None:
+    """Refuse a query before any parser sees it.
+
+    :raises QueryTooLarge: if the text is longer than ``limits.max_length`` characters.
+    :raises QueryRefused: if it uses ``SERVICE`` or nests deeper than ``limits.max_depth``.
+
+    >>> screen('SELECT * { ?s ?p "SERVICE" } # SERVICE in a comment', Limits())
+    >>> screen("SELECT * { SERVICE <http://x/> { ?s ?p ?o } }", Limits())
+    Traceback (most recent call last):
+    ...
+    kg.errors.QueryRefused: SERVICE is not allowed on this endpoint
+    """
+    if len(text) > limits.max_length:
+        raise QueryTooLarge(f"query is {len(text)} characters; the limit is {limits.max_length}")
+    depth = deepest = 0
+    i, n = 0, len(text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            end = text.find("\n", i)
+            i = n if end == -1 else end + 1
+            continue
+        if c in "\"'":
+            quote = c * 3 if text.startswith(c * 3, i) else c
+            j = i + len(quote)
+            while j < n and not text.startswith(quote, j):
+                j += 2 if text[j] == "\\" else 1
+            i = j + len(quote)
+            continue
+        if c == "<":
+            match = _IRI.match(text, i)
+            if match:
+                i = match.end()
+                continue
+        if c in "{([":
+            depth += 1
+            deepest = max(deepest, depth)
+            if deepest > limits.max_depth:
+                raise QueryRefused(f"query nests deeper than {limits.max_depth} levels")
+        elif c in "})]":
+            depth -= 1
+        elif c.isalpha() or c == "_":
+            match = _WORD.match(text, i)
+            assert match is not None
+            word = match.group()
+            prefixed = i > 0 and text[i - 1] in "?$:@" or text.startswith(":", match.end())
+            if word.upper() == "SERVICE" and not prefixed:
+                raise QueryRefused("SERVICE is not allowed on this endpoint")
+            i = match.end()
+            continue
+        i += 1
+
+
+class QueryGuard:
+    """A pool of worker processes answering SPARQL over one store, each query bounded by ``limits``."""
+
+    def __init__(self, store_path: Path, *, workers: int = 2, limits: Limits = Limits(),
+                 queue_timeout: float = 2.0) -> None:
+        self.store_path = store_path
+        self.limits = limits
+        self.queue_timeout = queue_timeout
+        self._context = multiprocessing.get_context("forkserver")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        for _ in range(workers):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_work, args=(child, str(self.store_path), self.limits.max_rows),
+                                        daemon=True, name="kg-query-worker")
+        process.start()
+        child.close()
+        return _Worker(process, parent)
+
+    def run(self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+            results_format: QueryResultsFormat = QueryResultsFormat.JSON,
+            graph_format: RdfFormat = RdfFormat.TURTLE, base_iri: str | None = None) -> Answer:
+        """Run a user query in a worker; relative IRIs in it resolve against ``base_iri``.
+
+        :raises QuerySyntaxError: the parser's message, for a malformed query.
+        :raises QueryTimeout: the query ran past the timeout (or the memory limit) and was killed.
+        :raises ServerBusy: no worker became free in time.
+        """
+        screen(sparql, self.limits)
+        try:
+            worker = self._idle.get(timeout=self.queue_timeout)
+        except queue.Empty:
+            raise ServerBusy("all query workers are busy; try again shortly") from None
+        started = time.perf_counter()
+        outcome = "error"
+        try:
+            worker.connection.send((sparql, base_iri, default_graphs, named_graphs, results_format.media_type,
+                                    graph_format.media_type))
+            reply = self._wait(worker)
+            if reply[0] == "syntax":
+                outcome = "syntax error"
+                raise QuerySyntaxError(reply[1])
+            if reply[0] == "error":
+                raise KGError(reply[1])
+            _, body, media_type, rows, truncated = reply
+            answer = Answer(body, media_type, rows, truncated, time.perf_counter() - started)
+            outcome = "truncated" if truncated else "ok"
+            return answer
+        except (QueryTimeout, EOFError, OSError) as exc:
+            outcome = "killed"
+            worker.kill()
+            worker = self._spawn()
+            if isinstance(exc, QueryTimeout):
+                raise
+            raise QueryTimeout("the query worker died (memory limit or crash); the query was stopped") from exc
+        finally:
+            self._idle.put(worker)
+            logger.info("query %s in %.1f ms: %s", outcome, (time.perf_counter() - started) * 1000,
+                        " ".join(sparql.split())[:200])
+
+    def _wait(self, worker: _Worker) -> Any:
+        deadline = time.monotonic() + self.limits.timeout
+        limit_bytes = self.limits.memory_mb * 1024 * 1024
+        while not worker.connection.poll(0.02):
+            if time.monotonic() > deadline:
+                raise QueryTimeout(f"the query ran longer than {self.limits.timeout:g} s and was stopped")
+            if worker.rss() > limit_bytes:
+                raise QueryTimeout(f"the query used more than {self.limits.memory_mb} MB and was stopped")
+        return worker.connection.recv()
+
+    def close(self) -> None:
+        while True:
+            try:
+                self._idle.get_nowait().kill()
+            except queue.Empty:
+                return
+
+
+@dataclass
+class _Worker:
+    process: Any
+    connection: Connection
+
+    def rss(self) -> int:
+        try:
+            with open(f"/proc/{self.process.pid}/statm", "rb") as statm:
+                return int(statm.read().split()[1]) * _PAGE
+        except (OSError, ValueError, IndexError):
+            return 0
+
+    def kill(self) -> None:
+        self.process.kill()
+        self.process.join(timeout=5)
+        self.connection.close()
+
+
+def _work(connection: Connection, store_path: str, max_rows: int) -> None:
+    """A worker's loop: open the store, answer queries until the pipe closes."""
+    store = Store.read_only(store_path)
+    while True:
+        try:
+            sparql, base_iri, default_graphs, named_graphs, results_media, graph_media = connection.recv()
+        except EOFError:
+            return
+        connection.send(_answer(store, sparql, base_iri, default_graphs, named_graphs, results_media, graph_media,
+                                max_rows))
+
+
+def _answer(store: Store, sparql: str, base_iri: str | None, default_graphs: list[str] | None,
+            named_graphs: list[str] | None, results_media: str, graph_media: str, max_rows: int) -> tuple[Any, ...]:
+    options: dict[str, Any] = {"use_default_graph_as_union": not default_graphs, "base_iri": base_iri}
+    if default_graphs:
+        options["default_graph"] = [NamedNode(g) for g in default_graphs]
+    if named_graphs:
+        options["named_graphs"] = [NamedNode(g) for g in named_graphs]
+    results_format = QueryResultsFormat.from_media_type(results_media) or QueryResultsFormat.JSON
+    graph_format = RdfFormat.from_media_type(graph_media) or RdfFormat.TURTLE
+    try:
+        result = store.query(sparql, **options)
+        if isinstance(result, QueryBoolean):
+            return ("ok", result.serialize(format=results_format), results_format.media_type, 1, False)
+        if isinstance(result, QuerySolutions):
+            body, rows, truncated = serialize_capped(result, results_format, max_rows=max_rows)
+            return ("ok", body, results_format.media_type, rows, truncated)
+        triples = list(islice(result, max_rows + 1))
+        body = serialize(triples[:max_rows], format=graph_format) or b""
+        return ("ok", body, graph_format.media_type, min(len(triples), max_rows), len(triples) > max_rows)
+    except SyntaxError as exc:
+        return ("syntax", str(exc))
+    except (OSError, RuntimeError, ValueError) as exc:
+        return ("error", f"query failed: {exc}")
+
