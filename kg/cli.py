@@ -125,11 +125,12 @@ def query(query: str, params: tuple[str, ...], fmt: str, store: Path | None, end
 
     config = settings(store=store, endpoint=endpoint)
     catalog = QueryCatalog.from_dir(config.queries)
-    values = dict(_split_param(p) for p in params)
+    values: dict[str, list[str]] = {}
+    for name, value in map(_split_param, params):
+        values.setdefault(name, []).append(value)
     try:
         if query in catalog:
-            named = catalog[query]
-            sparql, bindings = named.sparql, named.bindings(values)
+            sparql, bindings = catalog[query].prepare(values)
         else:
             path = Path(query)
             sparql, bindings = (path.read_text(encoding="utf-8") if path.suffix == ".rq" and path.is_file()

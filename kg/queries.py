@@ -11,20 +11,31 @@ Parameter types: ``resource`` (a slug of ``resource/``), ``concept`` (a slug of 
 ``string``, ``integer``. **Binding rule**: each parameter is a projected
 variable that occurs in a triple pattern outside FILTER and OPTIONAL, so binding it by
 ``substitutions`` (embedded) or by a top-level ``VALUES`` block (remote) gives the same rows.
+
+**List parameters** (``list: true``) take any number of values, meaning OR. The query declares
+each with one line ``VALUES ?name { UNDEF }`` at the top level of its WHERE clause, and may then
+use the variable anywhere (typically ``FILTER(!BOUND(?name) || EXISTS { … ?name … })``).
+:meth:`NamedQuery.prepare` replaces ``UNDEF`` by the serialised RDF terms of the values; with no
+value the line stays ``UNDEF`` and the filter is off. Both backends then run the same text, so
+they agree. Several list parameters multiply: at most :data:`MAX_VALUES` values each and
+:data:`MAX_COMBINATIONS` combinations in all.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from math import prod
 from pathlib import Path
 from typing import Any, Literal as TypingLiteral
 
 import yaml
 from pyoxigraph import Literal, NamedNode
 
+from kg.config import resource_dir
 from kg.errors import ParameterError, QueryError, UnknownQuery
 from kg.namespaces import RESOURCE, XSD, concept
 
@@ -33,6 +44,12 @@ logger = logging.getLogger(__name__)
 ParamType = TypingLiteral["resource", "concept", "iri", "string", "integer"]
 _TYPES = {"resource", "concept", "iri", "string", "integer"}
 _SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+MAX_VALUES = 50
+MAX_COMBINATIONS = 1000
+
+
+def _values_line(name: str) -> re.Pattern[str]:
+    return re.compile(rf"^([ \t]*)VALUES[ \t]+\?{re.escape(name)}[ \t]*\{{[ \t]*UNDEF[ \t]*\}}[ \t]*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -45,6 +62,7 @@ class Parameter:
     scheme: str | None = None
     description: str | None = None
     example: str | None = None
+    is_list: bool = False
 
     def to_term(self, value: str, *, query_name: str) -> NamedNode | Literal:
         """Convert a raw value to the RDF term bound to the variable.
@@ -82,23 +100,67 @@ class NamedQuery:
     params: tuple[Parameter, ...] = field(default=())
     path: Path | None = None
 
-    def bindings(self, values: Mapping[str, str]) -> dict[str, NamedNode | Literal]:
-        """Typed bindings for raw parameter values.
-
-        :raises ParameterError: on an unknown, missing or malformed parameter.
-        """
-        known = {p.name: p for p in self.params}
-        for name in values:
-            if name not in known:
-                raise ParameterError(f"{self.name!r} has no parameter {name!r}", query_name=self.name, parameter=name)
+    def _bindings(self, values: Mapping[str, str]) -> dict[str, NamedNode | Literal]:
+        """Typed bindings for the raw values of the scalar parameters (names already checked)."""
         out: dict[str, NamedNode | Literal] = {}
         for param in self.params:
+            if param.is_list:
+                continue
             if param.name in values:
                 out[param.name] = param.to_term(values[param.name], query_name=self.name)
             elif param.required:
                 raise ParameterError(f"{self.name!r} needs parameter {param.name!r}",
                                      query_name=self.name, parameter=param.name)
         return out
+
+    def prepare(self, values: Mapping[str, str | Sequence[str]]) -> tuple[str, dict[str, NamedNode | Literal]]:
+        """The SPARQL text with list parameters filled in, and the bindings of the others.
+
+        A scalar parameter takes one value; a list parameter any number (a ``str`` is one value).
+
+        :raises ParameterError: on an unknown, missing, repeated or malformed parameter, or too many values.
+
+        >>> query = NamedQuery("q", "t", "d", "SELECT ?x WHERE {\\n  VALUES ?x { UNDEF }\\n  ?x ?p ?o }",
+        ...                    (Parameter("x", "string", is_list=True),))
+        >>> print(query.prepare({"x": ["a", 'say "b"']})[0])
+        SELECT ?x WHERE {
+          VALUES ?x { "a" "say \\"b\\"" }
+          ?x ?p ?o }
+        """
+        self._check_names(values)
+        lists = {p.name: p for p in self.params if p.is_list}
+        scalars: dict[str, str] = {}
+        for name, given in values.items():
+            if name in lists:
+                continue
+            many = [given] if isinstance(given, str) else list(given)
+            if len(many) != 1:
+                raise ParameterError(f"parameter {name!r} of {self.name!r} takes one value, not {len(many)}",
+                                     query_name=self.name, parameter=name)
+            scalars[name] = many[0]
+        sparql = self.sparql
+        sizes = []
+        for name, param in lists.items():
+            if name not in values:
+                continue
+            raw = [values[name]] if isinstance(values[name], str) else list(values[name])
+            terms = list(dict.fromkeys(str(param.to_term(v, query_name=self.name)) for v in raw))
+            if len(terms) > MAX_VALUES:
+                raise ParameterError(f"parameter {name!r} of {self.name!r} takes at most {MAX_VALUES} values",
+                                     query_name=self.name, parameter=name)
+            sizes.append(len(terms))
+            line = f"VALUES ?{name} {{ {' '.join(terms)} }}"
+            sparql = _values_line(name).sub(lambda match, line=line: match.group(1) + line, sparql, count=1)  # type: ignore[misc]
+        if prod(sizes) > MAX_COMBINATIONS:
+            raise ParameterError(f"{self.name!r}: more than {MAX_COMBINATIONS} combinations of list values",
+                                 query_name=self.name, parameter=next(iter(lists)))
+        return sparql, self._bindings(scalars)
+
+    def _check_names(self, values: Mapping[str, object]) -> None:
+        known = {p.name for p in self.params}
+        for name in values:
+            if name not in known:
+                raise ParameterError(f"{self.name!r} has no parameter {name!r}", query_name=self.name, parameter=name)
 
 
 class QueryCatalog(Mapping[str, NamedQuery]):
@@ -136,6 +198,12 @@ class QueryCatalog(Mapping[str, NamedQuery]):
         return len(self._queries)
 
 
+@lru_cache(maxsize=1)
+def default_catalog() -> QueryCatalog:
+    """The named queries that ship with the package (``queries/``), loaded once."""
+    return QueryCatalog.from_dir(resource_dir("queries"))
+
+
 def parse_query_file(path: Path) -> NamedQuery:
     """Parse one ``.rq`` file.
 
@@ -164,12 +232,13 @@ def _parameter(path: Path, name: str, spec: Any) -> Parameter:
         raise QueryError(f"{path}: parameter {name!r} needs a type, one of {sorted(_TYPES)}")
     if spec["type"] == "concept" and not spec.get("scheme"):
         raise QueryError(f"{path}: concept parameter {name!r} needs a scheme")
-    unknown = set(spec) - {"type", "required", "scheme", "description", "example"}
+    unknown = set(spec) - {"type", "required", "scheme", "description", "example", "list"}
     if unknown:
         raise QueryError(f"{path}: parameter {name!r} has unknown keys {sorted(unknown)}")
     return Parameter(name=name, type=spec["type"], required=bool(spec.get("required", False)),
                      scheme=spec.get("scheme"), description=spec.get("description"),
-                     example=None if spec.get("example") is None else str(spec["example"]))
+                     example=None if spec.get("example") is None else str(spec["example"]),
+                     is_list=bool(spec.get("list", False)))
 
 
 def _check_binding_rule(query: NamedQuery) -> None:
@@ -179,9 +248,17 @@ def _check_binding_rule(query: NamedQuery) -> None:
         prepared = prepareQuery(query.sparql)
     except Exception as exc:  # rdflib's parser raises pyparsing errors of several kinds
         raise QueryError(f"{query.path}: does not parse: {exc}") from exc
-    projected = {str(v) for v in prepared.algebra.get("PV", [])}
-    in_patterns = _pattern_variables(prepared.algebra)
+    algebra = prepared.algebra
+    # CONSTRUCT has no projection of its own: every variable of its WHERE clause is in scope.
+    projected = {str(v) for v in (algebra["PV"] if "PV" in algebra else algebra["p"]["PV"])}
+    in_patterns = _pattern_variables(algebra)
+    top_values = _top_values(algebra)
     for param in query.params:
+        if param.is_list:
+            if len(_values_line(param.name).findall(query.sparql)) != 1 or param.name not in top_values:
+                raise QueryError(f"{query.path}: list parameter ?{param.name} needs exactly one line "
+                                 f"`VALUES ?{param.name} {{ UNDEF }}` at the top level of the WHERE clause")
+            continue
         if param.name not in projected:
             raise QueryError(f"{query.path}: parameter ?{param.name} must be a projected variable")
         if param.name not in in_patterns:
@@ -208,4 +285,22 @@ def _pattern_variables(node: Any) -> set[str]:
     elif isinstance(node, (list, tuple)):
         for item in node:
             found |= _pattern_variables(item)
+    return found
+
+
+def _top_values(node: Any) -> set[str]:
+    """Variables of the VALUES blocks joined at the top level (not inside OPTIONAL, UNION, MINUS or FILTER)."""
+    from rdflib.plugins.sparql.parserutils import CompValue
+
+    if not isinstance(node, CompValue):
+        return set()
+    if node.name == "values":
+        return {str(v) for row in node["res"] for v in row}
+    if node.name == "Union":
+        return set()
+    keys = ["p1"] if node.name in ("LeftJoin", "Minus") else ["p", "p1", "p2"]
+    found: set[str] = set()
+    for key in keys:
+        if key in node:
+            found |= _top_values(node[key])
     return found

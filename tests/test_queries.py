@@ -19,8 +19,8 @@ CATALOG = QueryCatalog.from_dir(resource_dir("queries"))
 
 
 def run(backend: EmbeddedBackend, name: str, **params: str) -> list[dict[str, Any]]:
-    query = CATALOG[name]
-    return list(rows(backend.results(query.sparql, bindings=query.bindings(params))))
+    sparql, bindings = CATALOG[name].prepare(params)
+    return list(rows(backend.results(sparql, bindings=bindings)))
 
 
 def ids(result: list[dict[str, Any]], column: str) -> list[str]:
@@ -60,13 +60,13 @@ def test_bad_query_files_fail_loudly(tmp_path: Path, text: str, message: str) ->
 
 def test_parameters_are_checked_and_typed() -> None:
     query = CATALOG["cases-by-domain"]
-    assert query.bindings({"domain": "mobility"})["domain"].value == R + "domains/mobility"
+    assert query.prepare({"domain": "mobility"})[1]["domain"].value == R + "domains/mobility"
     with pytest.raises(ParameterError, match="needs parameter"):
-        query.bindings({})
+        query.prepare({})
     with pytest.raises(ParameterError, match="no parameter"):
-        query.bindings({"domain": "mobility", "colour": "red"})
+        query.prepare({"domain": "mobility", "colour": "red"})
     with pytest.raises(ParameterError, match="not an id"):
-        query.bindings({"domain": "} DROP ALL {"})
+        query.prepare({"domain": "} DROP ALL {"})
     with pytest.raises(UnknownQuery):
         CATALOG["no-such-query"]
 
@@ -74,7 +74,9 @@ def test_parameters_are_checked_and_typed() -> None:
 def test_every_query_runs_on_the_built_store(backend: EmbeddedBackend) -> None:
     for query in CATALOG.values():
         params = {p.name: p.example for p in query.params if p.example is not None}
-        assert run(backend, query.name, **params), f"{query.name} returned no rows"
+        sparql, bindings = query.prepare(params)
+        result = backend.results(sparql, bindings=bindings)
+        assert list(result), f"{query.name} returned nothing"
 
 
 @pytest.mark.parametrize(("domain", "expected"), [
