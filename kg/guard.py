@@ -5,7 +5,11 @@ cap, ``SERVICE`` (pyoxigraph would really make the outbound call) and nesting de
 limit (pyoxigraph's parser overflows its stack and kills the process a few thousand levels deep).
 A worker that runs past the timeout or over the memory limit is killed and replaced; results are
 capped at ``max_rows`` (see :mod:`kg.rowcap`). Workers start with ``forkserver``, so none inherits
-the server's threads, and each opens the store itself.
+the server's threads, and each opens the store itself (read-only on disk, or a copy in memory).
+
+The query log (logger ``kg.guard``, INFO) has one line per user query: its outcome (``ok``,
+``truncated``, ``timeout``, ``memory``, ``crash``, ``syntax error``, ``refused``, ``busy``,
+``error``), its duration, its rows, and the start of its text.
 """
 
 from __future__ import annotations
@@ -24,13 +28,15 @@ from typing import Any
 
 from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
 
-from kg.errors import KGError, QueryRefused, QuerySyntaxError, QueryTimeout, QueryTooLarge, ServerBusy
+from kg.backends.embedded import open_store
+from kg.errors import KGError, QueryError, QueryRefused, QuerySyntaxError, QueryTimeout, QueryTooLarge, ServerBusy
 from kg.rowcap import serialize_capped
 
 logger = logging.getLogger(__name__)
 
 _IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+_READY = "ready"
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 
@@ -111,10 +117,12 @@ class QueryGuard:
     """A pool of worker processes answering SPARQL over one store, each query bounded by ``limits``."""
 
     def __init__(self, store_path: Path, *, workers: int = 2, limits: Limits = Limits(),
-                 queue_timeout: float = 2.0) -> None:
+                 queue_timeout: float = 2.0, startup_timeout: float = 60.0, in_memory: bool = False) -> None:
         self.store_path = store_path
         self.limits = limits
+        self.in_memory = in_memory
         self.queue_timeout = queue_timeout
+        self.startup_timeout = startup_timeout
         self._context = multiprocessing.get_context("forkserver")
         self._idle: queue.Queue[_Worker] = queue.Queue()
         for _ in range(workers):
@@ -122,7 +130,7 @@ class QueryGuard:
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_work, args=(child, str(self.store_path), self.limits.max_rows),
+        process = self._context.Process(target=_work, args=(child, self.store_path, self.limits.max_rows, self.in_memory),
                                         daemon=True, name="kg-query-worker")
         process.start()
         child.close()
@@ -137,13 +145,27 @@ class QueryGuard:
         :raises QueryTimeout: the query ran past the timeout (or the memory limit) and was killed.
         :raises ServerBusy: no worker became free in time.
         """
-        screen(sparql, self.limits)
+        try:
+            screen(sparql, self.limits)
+        except QueryError:
+            _log("refused", 0.0, 0, sparql)
+            raise
         try:
             worker = self._idle.get(timeout=self.queue_timeout)
         except queue.Empty:
+            _log("busy", 0.0, 0, sparql)
             raise ServerBusy("all query workers are busy; try again shortly") from None
+        if not worker.ready:
+            # A new worker is still opening the store: that time is not the query's.
+            try:
+                worker.wait_ready(self.startup_timeout)
+            except (TimeoutError, EOFError, OSError) as exc:
+                worker.kill()
+                self._idle.put(self._spawn())
+                _log("busy", 0.0, 0, sparql)
+                raise ServerBusy("a query worker failed to start; try again shortly") from exc
         started = time.perf_counter()
-        outcome = "error"
+        outcome, rows = "error", 0
         try:
             worker.connection.send((sparql, base_iri, default_graphs, named_graphs, results_format.media_type,
                                     graph_format.media_type))
@@ -157,26 +179,25 @@ class QueryGuard:
             answer = Answer(body, media_type, rows, truncated, time.perf_counter() - started)
             outcome = "truncated" if truncated else "ok"
             return answer
-        except (QueryTimeout, EOFError, OSError) as exc:
-            outcome = "killed"
+        except (_Exceeded, EOFError, OSError) as exc:
+            outcome = exc.cut if isinstance(exc, _Exceeded) else "crash"
             worker.kill()
             worker = self._spawn()
-            if isinstance(exc, QueryTimeout):
-                raise
+            if isinstance(exc, _Exceeded):
+                raise QueryTimeout(str(exc)) from None
             raise QueryTimeout("the query worker died (memory limit or crash); the query was stopped") from exc
         finally:
             self._idle.put(worker)
-            logger.info("query %s in %.1f ms: %s", outcome, (time.perf_counter() - started) * 1000,
-                        " ".join(sparql.split())[:200])
+            _log(outcome, time.perf_counter() - started, rows, sparql)
 
     def _wait(self, worker: _Worker) -> Any:
         deadline = time.monotonic() + self.limits.timeout
         limit_bytes = self.limits.memory_mb * 1024 * 1024
         while not worker.connection.poll(0.02):
             if time.monotonic() > deadline:
-                raise QueryTimeout(f"the query ran longer than {self.limits.timeout:g} s and was stopped")
-            if worker.rss() > limit_bytes:
-                raise QueryTimeout(f"the query used more than {self.limits.memory_mb} MB and was stopped")
+                raise _Exceeded("timeout", f"the query ran longer than {self.limits.timeout:g} s and was stopped")
+            if worker.rss() - worker.at_rest > limit_bytes:
+                raise _Exceeded("memory", f"the query used more than {self.limits.memory_mb} MB and was stopped")
         return worker.connection.recv()
 
     def close(self) -> None:
@@ -187,10 +208,35 @@ class QueryGuard:
                 return
 
 
+class _Exceeded(Exception):
+    """A running query crossed a limit (``cut`` is ``timeout`` or ``memory``); its worker must go."""
+
+    def __init__(self, cut: str, message: str) -> None:
+        super().__init__(message)
+        self.cut = cut
+
+
+def _log(outcome: str, seconds: float, rows: int, sparql: str) -> None:
+    """The query log: one line per user query, saying what (if anything) was cut."""
+    logger.info("query %s in %.1f ms, %d rows: %s", outcome, seconds * 1000, rows, " ".join(sparql.split())[:200])
+
+
 @dataclass
 class _Worker:
     process: Any
     connection: Connection
+    ready: bool = False
+    at_rest: int = 0
+    """Its resident size once the store is open (a copy in memory counts): the memory limit is on top."""
+
+    def wait_ready(self, timeout: float) -> None:
+        """Wait for the worker's first message, sent once its store is open."""
+        if not self.connection.poll(timeout):
+            raise TimeoutError(f"the query worker did not start within {timeout:g} s")
+        if self.connection.recv() != _READY:
+            raise OSError("the query worker sent something else than its ready signal")
+        self.ready = True
+        self.at_rest = self.rss()
 
     def rss(self) -> int:
         try:
@@ -205,9 +251,10 @@ class _Worker:
         self.connection.close()
 
 
-def _work(connection: Connection, store_path: str, max_rows: int) -> None:
-    """A worker's loop: open the store, answer queries until the pipe closes."""
-    store = Store.read_only(store_path)
+def _work(connection: Connection, store_path: Path, max_rows: int, in_memory: bool) -> None:
+    """A worker's loop: open the store (or copy it into memory), answer queries until the pipe closes."""
+    store = open_store(store_path, in_memory=in_memory)
+    connection.send(_READY)
     while True:
         try:
             sparql, base_iri, default_graphs, named_graphs, results_media, graph_media = connection.recv()

@@ -11,6 +11,7 @@ from pyoxigraph import Literal, NamedNode, RdfFormat, Triple, serialize
 
 from api import negotiation
 from api.dependencies import get_backend
+from api.routers import pages
 from kg.backends import Backend
 from kg.namespaces import DCAT, DCTERMS, PREFIXES, RDF, RDFS, RESOURCE, SD, VOID, XSD
 from kg.results import rows
@@ -52,8 +53,6 @@ def void(request: Request, backend: Annotated[Backend, Depends(get_backend)]) ->
 def describe_service(request: Request, backend: Backend, *, accept: str | None) -> Response:
     """The query page for browsers, else the SPARQL 1.1 Service Description (Turtle by default)."""
     if negotiation.choose(accept, ["text/html", *negotiation.GRAPH_FORMATS]) == "text/html":
-        from api.routers import pages
-
         return pages.query_page(request)
     endpoint = NamedNode(str(request.url.replace(query="", fragment="")))
     service = NamedNode(str(endpoint.value) + "#service")

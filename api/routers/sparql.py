@@ -3,19 +3,22 @@
 Requests are read per the protocol: GET with ``query``; POST form-encoded; POST
 ``application/sparql-query``. ``default-graph-uri`` and ``named-graph-uri`` may come in the URL or
 the form. The extra parameters clients add (``format``, ``output``, ``results``) choose the format
-when present. Updates, in any form, are refused with 403: the store is opened read-only anyway.
+when present. Updates, in any form (also at ``/update`` and ``/sparql/update``), are refused with 403: the
+store is opened read-only anyway. Query text must be UTF-8 (else 400); a body over the size cap gets 413.
 Truncation by the row cap is signalled in the ``X-SPARQL-Truncated`` header (documented in the README).
 """
 
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import unquote_to_bytes
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import PlainTextResponse, Response
 from pyoxigraph import QueryResultsFormat, RdfFormat
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData, QueryParams
+from starlette.types import Message
 
 from api import negotiation
 from api.dependencies import get_backend
@@ -46,12 +49,61 @@ def _text(message: str, status: int) -> PlainTextResponse:
     return PlainTextResponse(message, status_code=status)
 
 
+def _is_utf8(encoded: bytes) -> bool:
+    """Whether URL-encoded bytes decode as UTF-8, as the protocol requires.
+
+    Only a check: starlette would replace bad bytes (query string) or read them as Latin-1 (form
+    body) and run a different query than the one sent, so they are refused before it parses them.
+    """
+    try:
+        unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _body_limit(request: Request) -> int:
+    """Bytes a POST body may have: the query's character cap, URL-encoded at worst (12 bytes a character)."""
+    max_length: int = request.app.state.settings.max_query_length
+    return 12 * max_length + 8192
+
+
+async def _bounded_body(request: Request, limit: int) -> bytes | None:
+    """The request body, or None as soon as it grows past ``limit`` (never read a huge body into memory)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def _replay(request: Request, body: bytes) -> Request:
+    """The same request over a body already read, so that ``form()`` can parse it."""
+    async def receive() -> Message:
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return Request(request.scope, receive)
+
+
 def _accept(request: Request, params: QueryParams | FormData) -> str | None:
-    """The client's Accept header, unless a ``format``/``output``/``results`` parameter names a format."""
+    """The client's Accept header, unless a ``format``/``output``/``results`` parameter names a format.
+
+    Clients repeat these parameters with values of their own (SPARQLWrapper sends ``format=n3`` or
+    ``format=tsv&format=text/tab-separated-values``): the first value that names a known format or
+    a media type wins; values naming neither are ignored, so the Accept header still counts.
+    """
     for name in ("format", "output", "results"):
-        value = params.get(name)
-        if isinstance(value, str) and value:
-            return negotiation.ALIASES.get(value.lower(), value)
+        for value in params.getlist(name):
+            if not isinstance(value, str):
+                continue
+            if value.lower() in negotiation.ALIASES:
+                return negotiation.ALIASES[value.lower()]
+            if "/" in value:
+                return value
     return request.headers.get("accept")
 
 
@@ -79,6 +131,8 @@ def sparql_get(request: Request, backend: Annotated[Backend, Depends(get_backend
     params = request.query_params
     if "update" in params:
         return _text(READ_ONLY, 403)
+    if not _is_utf8(request.scope["query_string"]):
+        return _text("the query string is not valid UTF-8", 400)
     queries = params.getlist("query")
     if len(queries) > 1:
         return _text("exactly one `query` parameter is allowed", 400)
@@ -100,20 +154,26 @@ async def sparql_post(request: Request, backend: Annotated[Backend, Depends(get_
     default_graphs, named_graphs = params.getlist("default-graph-uri"), params.getlist("named-graph-uri")
     if "update" in params or media_type == SPARQL_UPDATE:
         return _text(READ_ONLY, 403)
+    if not _is_utf8(request.scope["query_string"]):
+        return _text("the query string is not valid UTF-8", 400)
+    if media_type not in (SPARQL_QUERY, FORM):
+        return _text(f"unsupported content type {media_type or '(none)'}: use {FORM} or {SPARQL_QUERY}", 415)
+    body = await _bounded_body(request, _body_limit(request))
+    if body is None:
+        return _text(f"the request body is over the size cap ({_body_limit(request)} bytes)", 413)
     if media_type == SPARQL_QUERY:
         charset = parameters.partition("charset=")[2].strip().strip('"').lower()
         if charset and charset not in ("utf-8", "utf8"):
             return _text(f"query text must be UTF-8, not {charset}", 400)
         try:
-            query = (await request.body()).decode("utf-8")
+            query = body.decode("utf-8")
         except UnicodeDecodeError:
             return _text("query text is not valid UTF-8", 400)
         accept = _accept(request, params)
-    elif media_type == FORM:
-        try:
-            form = await request.form()
-        except UnicodeDecodeError:
+    else:
+        if not _is_utf8(body):
             return _text("form body is not valid UTF-8", 400)
+        form = await _replay(request, body).form()
         if "update" in form:
             return _text(READ_ONLY, 403)
         queries = form.getlist("query")
@@ -124,6 +184,11 @@ async def sparql_post(request: Request, backend: Annotated[Backend, Depends(get_
         named_graphs += [str(v) for v in form.getlist("named-graph-uri")]
         accept = _accept(request, form) if any(k in form for k in ("format", "output", "results")) \
             else _accept(request, params)
-    else:
-        return _text(f"unsupported content type {media_type or '(none)'}: use {FORM} or {SPARQL_QUERY}", 415)
     return await run_in_threadpool(_execute, request, backend, query, accept, default_graphs, named_graphs)
+
+
+@router.api_route("/sparql/update", methods=["GET", "POST"], include_in_schema=False)
+@router.api_route("/update", methods=["GET", "POST"], include_in_schema=False)
+def update_endpoint() -> Response:
+    """Where clients look for an update endpoint: there is none, and they are told why."""
+    return _text(READ_ONLY, 403)

@@ -49,8 +49,10 @@ class Backend(Protocol):
         ...
 
 
-def open_backend(*, store: Path, endpoint: str | None = None, timeout: float = 10.0) -> Backend:
-    """The remote backend if an endpoint is given, else the embedded store's current build.
+def open_backend(*, store: Path, endpoint: str | None = None, timeout: float = 10.0,
+                 in_memory: bool = False) -> Backend:
+    """The remote backend if an endpoint is given, else the embedded store's current build
+    (read-only on disk, or copied into memory with ``in_memory``).
 
     :raises StoreNotFound: if there is no endpoint and nothing has been built in ``store``.
     """
@@ -60,4 +62,4 @@ def open_backend(*, store: Path, endpoint: str | None = None, timeout: float = 1
         return RemoteBackend(endpoint, timeout=timeout)
     from kg.backends.embedded import EmbeddedBackend
 
-    return EmbeddedBackend.open(store)
+    return EmbeddedBackend.open(store, in_memory=in_memory)
