@@ -60,9 +60,8 @@ def search_cases(backend: Backend, *, filters: Mapping[str, Sequence[str]] | Non
                  catalog: QueryCatalog | None = None) -> CasePage:
     """The cases matching every filter (OR within one) and every word of ``q``, ordered by label.
 
-    >>> from kg.backends import open_backend  # doctest: +SKIP
-    >>> search_cases(open_backend(store=path), filters={"city": ["로스앤젤레스"]}).total  # doctest: +SKIP
-    2
+    For example, ``search_cases(backend, filters={"city": ["로스앤젤레스"]}).total`` is 2 (Code the Curb
+    and L.A. Al Fresco).
 
     :raises ParameterError: if the filters resolve to too many values.
     """

@@ -7,9 +7,9 @@ from typing import Any, Literal
 
 from kg.backends import Backend
 from kg.namespaces import RESOURCE, UAI
-from kg.queries import QueryCatalog
+from kg.queries import NamedQuery, QueryCatalog
 from kg.results import rows
-from kg.views import Ref
+from kg.views import QueryInfo, QueryParam, Ref
 
 Lang = Literal["en", "ko"]
 LANGS: tuple[Lang, ...] = ("en", "ko")
@@ -66,10 +66,22 @@ def to_int(value: object) -> int | None:
 
 
 def split(value: object) -> list[str]:
-    """The ids in a space-separated list of IRIs (a GROUP_CONCAT column)."""
-    return [ref_id(iri) for iri in str(value or "").split()]
+    """The ids in a space-separated list of IRIs (a GROUP_CONCAT column), sorted: its order is undefined.
+
+    >>> split("https://w3id.org/urbanai-kg/resource/b https://w3id.org/urbanai-kg/resource/a")
+    ['a', 'b']
+    """
+    return sorted(ref_id(iri) for iri in str(value or "").split())
 
 
 def unique(refs: Sequence[Ref]) -> list[Ref]:
     """The refs without repeats, in order."""
     return list({r.iri: r for r in refs}.values())
+
+
+def query_info(query: NamedQuery) -> QueryInfo:
+    """What a named query's header says: name, title, description and typed parameters."""
+    return QueryInfo(name=query.name, title=query.title, description=query.description,
+                     params=[QueryParam(name=p.name, type=p.type, required=p.required, repeatable=p.is_list,
+                                        scheme=p.scheme, description=p.description, example=p.example)
+                             for p in query.params])

@@ -8,14 +8,16 @@ a containing place, a parent organisation, a broader element); the score is the 
 the groups, between 0 and 1, and symmetric. Features come from ``case-features.rq`` and
 ``case-texts.rq``.
 
->>> from kg.backends import open_backend  # doctest: +SKIP
->>> [s.other for s in similar_cases(open_backend(store=path), "cityscope", limit=1)]  # doctest: +SKIP
-['deepscope']
+For example, over a built store::
+
+    [s.other for s in similar_cases(open_backend(store=path), "cityscope", limit=1)]  # ['deepscope']
 """
 
 from __future__ import annotations
 
 import math
+import threading
+import weakref
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -25,6 +27,7 @@ from kg.named import Lang, pick, ref_id, run
 from kg.namespaces import RESOURCE
 from kg.queries import QueryCatalog, default_catalog
 from kg.text import content_words
+from kg.views import ReasonView, Ref, SharedValue, SimilarItem, SimilarList
 
 WEIGHTS: dict[str, float] = {
     "domain": 1.0, "role": 3.0, "stage": 1.0, "element": 1.0, "data-kind": 1.0, "technique": 1.5,
@@ -159,6 +162,41 @@ def similar_cases(backend: Backend, case_id: str, *, lang: Lang = "en", limit: i
         raise KeyError(case_id)
     found = [profiles.compare(case_id, other, lang=lang) for other in profiles.values if other != case_id]
     return sorted((s for s in found if s.score > 0), key=lambda s: (-s.score, s.other))[:limit]
+
+
+_CACHE: weakref.WeakKeyDictionary[object, Profiles] = weakref.WeakKeyDictionary()
+_CACHE_LOCK = threading.Lock()
+
+
+def cached_profiles(backend: Backend, *, catalog: QueryCatalog | None = None) -> Profiles:
+    """The profiles of ``backend``'s cases, loaded once per backend object (a whole-graph read).
+
+    A backend opens one immutable build, so its profiles never go stale; a new build means a new backend.
+    """
+    with _CACHE_LOCK:
+        found = _CACHE.get(backend)
+    if found is None:
+        found = Profiles.load(backend, catalog=catalog)
+        with _CACHE_LOCK:
+            _CACHE[backend] = found
+    return found
+
+
+def similar_view(backend: Backend, case_id: str, *, lang: Lang = "en", limit: int = 10,
+                 catalog: QueryCatalog | None = None) -> SimilarList | None:
+    """:func:`similar_cases` as a view, over the cached profiles; None if there is no such case."""
+    profiles = cached_profiles(backend, catalog=catalog)
+    if case_id not in profiles.values:
+        return None
+    found = similar_cases(backend, case_id, lang=lang, limit=limit, profiles=profiles)
+    items = [SimilarItem(id=s.other, iri=RESOURCE + s.other, label=s.other_label, score=s.score,
+                         reasons=[ReasonView(feature=r.feature, text=r.text, editorial=r.editorial, weight=r.weight,
+                                             shared=[SharedValue(id=v.id, iri=v.iri, label=v.label)
+                                                     for v in r.shared])
+                                  for r in s.reasons])
+             for s in found]
+    return SimilarList(case=Ref(id=case_id, iri=RESOURCE + case_id, label=profiles.label(RESOURCE + case_id, lang)),
+                       items=items)
 
 
 def all_pairs(backend: Backend, *, lang: Lang = "en", catalog: QueryCatalog | None = None) -> list[Similarity]:

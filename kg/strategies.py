@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from kg.backends import Backend
-from kg.cases import sources_of
+from kg.cases import resolve_filters, sources_of
 from kg.named import Lang, pick, ref, ref_id, run, split, to_int, unique
 from kg.namespaces import RESOURCE
 from kg.queries import QueryCatalog, default_catalog
@@ -27,8 +27,7 @@ def list_strategies(backend: Backend, *, level: Sequence[str] = (), country: Seq
                     city: Sequence[str] = (), lang: Lang = "en", catalog: QueryCatalog | None = None) -> StrategyList:
     """The strategies of the given levels, countries and cities (each a list: OR; together: AND), oldest first."""
     catalog = catalog or default_catalog()
-    places = _resolve_places(backend, {"country": country, "city": city}, catalog)
-    values: dict[str, list[str]] = {name: ids for name, ids in places.items()}
+    values = resolve_filters(backend, {"country": country, "city": city}, catalog=catalog)
     levels = [v for v in level if v.strip()]
     if levels:
         values["level"] = [v for v in (normalise(v) for v in levels) if v in LEVELS]
@@ -45,13 +44,6 @@ def list_strategies(backend: Backend, *, level: Sequence[str] = (), country: Seq
             year=to_int(head.get("year")), places=unique([ref(r["place"], r, lang, "place") for r in found]),
             countries=unique([ref(r["in_country"], r, lang, "country") for r in found if r.get("in_country")])))
     return StrategyList(total=len(items), items=items)
-
-
-def _resolve_places(backend: Backend, filters: Mapping[str, Sequence[str]],
-                    catalog: QueryCatalog) -> dict[str, list[str]]:
-    from kg.cases import resolve_filters
-
-    return resolve_filters(backend, filters, catalog=catalog)
 
 
 def get_strategy(backend: Backend, strategy_id: str, *, lang: Lang = "en",

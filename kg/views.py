@@ -208,6 +208,75 @@ class SchemeDetail(Ref):
 
 
 class Stats(View):
-    triples: int
-    counts: dict[str, int] = Field(description="Records per kind: cases, strategies, organisations, …")
+    """The size of the graph: triples per named graph, records per kind, cases per domain."""
+
+    triples: int = Field(description="Triples in the store, over all named graphs.")
+    graphs: dict[str, int] = Field(description="Triples per named graph (IRI).")
+    counts: dict[str, int] = Field(description="Records per kind: cases, strategies, organisations, concepts, …")
     cases_per_domain: list[FacetValue]
+
+
+class SharedValue(Ref):
+    """A value two cases share; for shared words, ``iri`` is empty and ``id`` is the word."""
+
+
+class ReasonView(View):
+    """Why two cases are alike: one feature group, its share of the score, and the shared values."""
+
+    feature: str = Field(description="domain, role, stage, element, data-kind, technique, place, organisation, "
+                                     "builds-on or text.")
+    text: str = Field(description="The reason, readable, in the requested language.")
+    editorial: bool = Field(description="True when it rests on the curators' classification.")
+    weight: float = Field(description="This reason's share of the score.")
+    shared: list[SharedValue]
+
+
+class SimilarItem(Ref):
+    """A case like the one asked about."""
+
+    score: float = Field(description="Similarity in [0, 1]; symmetric.")
+    reasons: list[ReasonView] = Field(description="Largest share first.")
+
+
+class SimilarList(View):
+    """The cases most like one case: score descending, then id."""
+
+    case: Ref
+    items: list[SimilarItem]
+
+
+class QueryParam(View):
+    """A typed parameter of a named query."""
+
+    name: str
+    type: str = Field(description="resource (an id), concept (an id within `scheme`), iri, string or integer.")
+    required: bool
+    repeatable: bool = Field(description="Takes several values (repeat the parameter): OR.")
+    scheme: str | None = Field(description="For concept parameters: the scheme of the id.")
+    description: str | None
+    example: str | None
+
+
+class QueryInfo(View):
+    """A named query of `queries/`."""
+
+    name: str = Field(description="The file stem; `GET /api/queries/{name}` runs it.")
+    title: str
+    description: str
+    params: list[QueryParam]
+
+
+class QueryList(View):
+    items: list[QueryInfo]
+
+
+Cell = str | int | float | bool
+
+
+class QueryRows(View):
+    """The rows of a named SELECT (or ASK) query, each cell an IRI, a literal's text, a number or a boolean."""
+
+    name: str
+    columns: list[str]
+    rows: list[dict[str, Cell]] = Field(description="Unbound cells are left out of their row.")
+    truncated: bool = Field(description="True when the row cap cut the answer.")

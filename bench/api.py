@@ -1,0 +1,74 @@
+"""Latency of the JSON API's main routes against the same ``kg`` call in-process on the same store.
+
+Each route of ``/api`` is a thin layer over one ``kg`` function, which runs the named queries; the
+in-process column is that function on ``Store.read_only`` of the same build, serialised to JSON the
+way the route does (pydantic ``model_dump_json``), so the difference is what HTTP and FastAPI add.
+
+    python bench/api.py --store /tmp/synth-100k
+
+Prints a Markdown table: median and p99 in ms, and the route's overhead over in-process.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from pathlib import Path
+
+from harness import free_port, kg_server, measure, server
+from kg import get_case, get_strategy, list_strategies, search_cases, similar_cases
+from kg.backends.embedded import EmbeddedBackend
+from kg.queries import default_catalog
+
+
+def routes(backend: EmbeddedBackend) -> dict[str, tuple[str, dict[str, str], Callable[[], object]]]:
+    """Route name → (path, query parameters, the in-process call it stands for)."""
+    catalog = default_catalog()
+    return {
+        "cases (all)": ("/api/cases", {}, lambda: search_cases(backend, catalog=catalog).model_dump_json()),
+        "cases?domain=mobility": ("/api/cases", {"domain": "mobility"}, lambda: search_cases(
+            backend, filters={"domain": ["mobility"]}, catalog=catalog).model_dump_json()),
+        "cases?q=도시&lang=ko": ("/api/cases", {"q": "도시", "lang": "ko"}, lambda: search_cases(
+            backend, q="도시", lang="ko", catalog=catalog).model_dump_json()),
+        "cases/city-brain": ("/api/cases/city-brain", {}, lambda: get_case(
+            backend, "city-brain", catalog=catalog).model_dump_json()),  # type: ignore[union-attr]
+        "cases/cityscope/similar": ("/api/cases/cityscope/similar", {}, lambda: [
+            s.other for s in similar_cases(backend, "cityscope", catalog=catalog)]),
+        "strategies": ("/api/strategies", {}, lambda: list_strategies(backend, catalog=catalog).model_dump_json()),
+        "strategies/new-york-ai-strategy": ("/api/strategies/new-york-ai-strategy", {}, lambda: get_strategy(
+            backend, "new-york-ai-strategy", catalog=catalog).model_dump_json()),  # type: ignore[union-attr]
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--store", type=Path, required=True)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--budget", type=float, default=4.0, help="seconds per route and side, at most")
+    args = parser.parse_args()
+
+    backend = EmbeddedBackend.open(args.store)
+    table = routes(backend)
+    local = {name: measure(call, runs=args.runs, budget=args.budget) for name, (_, _, call) in table.items()}
+    port = free_port()
+    served = {}
+    with server(kg_server(args.store, port), port) as client:
+        for name, (path, params, _) in table.items():
+            def request(p: str = path, q: dict[str, str] = params) -> None:
+                status, body = client.get(p, q, accept="application/json")
+                if status != 200:
+                    raise RuntimeError(f"{p}: HTTP {status}: {body[:300]!r}")
+            served[name] = measure(request, runs=args.runs, budget=args.budget)
+
+    print(f"\n{len(backend.store):,} triples, store {args.store}\n")
+    print("| route | in-process median / p99 | HTTP median / p99 | overhead (median) |")
+    print("|---|---:|---:|---:|")
+    for name in table:
+        a, b = local[name], served[name]
+        overhead = b.median - a.median
+        print(f"| {name} | {a.median:.2f} / {a.p99:.2f} | {b.median:.2f} / {b.p99:.2f} | "
+              f"{overhead:+.2f} ms ({overhead / a.median:+.0%}) |")
+
+
+if __name__ == "__main__":
+    main()
