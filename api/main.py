@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.staticfiles import StaticFiles
 
 import kg
 from api import errors
-from api.routers import service, sparql
+from api.routers import cases, concepts, queries, resources, service, sparql, stats, strategies
 from kg import store as layout
 from kg.backends import Backend, open_backend
 from kg.config import Settings, get_settings
@@ -26,7 +29,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
         app.state.settings = settings
         app.state.queries = QueryCatalog.from_dir(settings.queries)
         app.state.backend = backend or open_backend(store=settings.store, endpoint=settings.endpoint,
-                                                    timeout=settings.query_timeout)
+                                                    timeout=settings.query_timeout, in_memory=settings.in_memory)
         app.state.guard = _guard(app.state.backend, settings)
         try:
             yield
@@ -39,8 +42,18 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     app = FastAPI(title="Urban AI Knowledge Graph", version=kg.__version__, lifespan=lifespan,
                   description="SPARQL 1.1 and a JSON API over the Urban AI knowledge graph.")
     errors.install(app)
+    # Researchers' own pages may query from any origin; no credentials, so "*" is safe.
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False, allow_methods=["GET", "POST"],
+                       allow_headers=["*"], expose_headers=[sparql.TRUNCATED, sparql.ROWS])
+    app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(service.router)
     app.include_router(sparql.router)
+    app.include_router(cases.router)
+    app.include_router(strategies.router)
+    app.include_router(concepts.router)
+    app.include_router(queries.router)
+    app.include_router(stats.router)
+    app.include_router(resources.router)
     return app
 
 
@@ -51,4 +64,5 @@ def _guard(backend: Backend, settings: Settings) -> QueryGuard | None:
         return None
     limits = Limits(timeout=settings.query_timeout, max_rows=settings.max_rows, max_length=settings.max_query_length,
                     max_depth=settings.max_query_depth, memory_mb=settings.query_memory)
-    return QueryGuard(build_dir / layout.OXIGRAPH, workers=settings.query_workers, limits=limits)
+    return QueryGuard(build_dir / layout.OXIGRAPH, workers=settings.query_workers, limits=limits,
+                      in_memory=settings.in_memory)

@@ -157,42 +157,36 @@ def list_queries() -> None:
 
 
 @cli.command()
-@click.option("--format", "fmt", type=click.Choice(["nquads", "turtle", "ntriples", "trig", "jsonld", "rdfxml"]),
-              default="nquads", show_default=True, help="Serialisation (triples formats merge the graphs).")
-@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: stdout).")
+@click.option("--format", "fmt", type=click.Choice(["nquads", "trig", "jsonld", "turtle", "ntriples", "rdfxml",
+                                                    "graphml", "gexf", "node-link-json"]),
+              default="nquads", show_default=True,
+              help="RDF syntax (triples formats merge the graphs) or a graph format of a projection.")
+@click.option("--projection", type=click.Choice(["rdf", "cases", "similarity", "actors", "concepts"]),
+              help="Projection written by graphml, gexf and node-link-json [default: rdf].")
+@click.option("-o", "--out", "--output", "output", type=click.Path(path_type=Path, dir_okay=False),
+              help="File to write (default: stdout).")
 @store_option
+@endpoint_option
 @verbosity
-def export(fmt: str, output: Path | None, store: Path | None) -> None:
-    """Export the built store."""
-    from pyoxigraph import RdfFormat, Store
+def export(fmt: str, projection: str | None, output: Path | None, store: Path | None, endpoint: str | None) -> None:
+    """Export the graph: the RDF, or a networkx projection for Gephi, Cytoscape or a notebook."""
+    from kg.errors import KGError
+    from kg.exports import export_bytes
+    from kg.graph import open_graph
 
-    from kg import store as layout
-    from kg.errors import StoreNotFound
-
-    formats = {"nquads": RdfFormat.N_QUADS, "turtle": RdfFormat.TURTLE, "ntriples": RdfFormat.N_TRIPLES,
-               "trig": RdfFormat.TRIG, "jsonld": RdfFormat.JSON_LD, "rdfxml": RdfFormat.RDF_XML}
-    config = settings(store=store)
+    config = settings(store=store, endpoint=endpoint)
     try:
-        build_dir = layout.current_build(config.store)
-    except StoreNotFound as exc:
+        with open_graph(store=config.store, endpoint=config.endpoint, timeout=config.query_timeout,
+                        queries=config.queries) as graph:
+            data = export_bytes(graph, format=fmt, projection=projection)
+    except KGError as exc:
         raise click.ClickException(exc.message) from exc
-    oxigraph = Store.read_only(str(build_dir / layout.OXIGRAPH))
-    rdf_format = formats[fmt]
-    from_graph = None if rdf_format.supports_datasets else "union"
-    data = _dump(oxigraph, rdf_format, from_graph)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     if output:
         output.write_bytes(data)
     else:
         sys.stdout.buffer.write(data)
-
-
-def _dump(oxigraph: Any, rdf_format: Any, from_graph: str | None) -> bytes:
-    if from_graph is None:
-        return oxigraph.dump(format=rdf_format) or b""
-    from pyoxigraph import Triple, serialize
-
-    triples = {Triple(q.subject, q.predicate, q.object) for q in oxigraph}
-    return serialize(sorted(triples, key=str), format=rdf_format) or b""
 
 
 def _split_param(text: str) -> tuple[str, str]:

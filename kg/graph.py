@@ -87,9 +87,8 @@ class KnowledgeGraph:
 
         :param query: the name of a named query or SPARQL text; ``params`` as for :meth:`select`.
 
-        >>> g.query_df("strategies", country="canada")[["year", "level"]]  # doctest: +SKIP
-           year     level
-        0  2017  national
+        For example ``g.query_df("strategies", country="canada")`` gives Canada's strategy, its
+        ``year`` an ``Int64`` column.
         """
         sparql, bindings = self._prepare(query, params)
         result = self.backend.results(sparql, bindings=bindings or None)
@@ -180,9 +179,11 @@ def open_graph(*, store: str | Path | None = None, endpoint: str | None = None, 
         :data:`REMOTE_PAGE_SIZE`, the embedded store to no paging.
     :raises StoreNotFound: if there is no endpoint and nothing has been built in the store.
 
-    >>> g = open_graph()                                         # doctest: +SKIP
-    >>> G = g.to_networkx("cases")                               # doctest: +SKIP
-    >>> g = open_graph(endpoint="http://127.0.0.1:8000/sparql")  # doctest: +SKIP
+    In a notebook::
+
+        g = open_graph()                                         # the built store, or KG_STORE
+        G = g.to_networkx("cases")
+        g = open_graph(endpoint="http://127.0.0.1:8000/sparql")  # a running server
     """
     from kg.config import Settings, resource_dir
 
