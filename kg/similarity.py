@@ -58,10 +58,10 @@ _SHOWN = 6
 
 @dataclass(frozen=True)
 class Shared:
-    """A value two cases share (for ``text``: a word, with ``iri`` empty)."""
+    """A value two cases share (for ``text``: a word, with no ``iri``)."""
 
     id: str
-    iri: str
+    iri: str | None
     label: str
 
 
@@ -143,7 +143,7 @@ class Profiles:
 
     def _reason(self, group: str, share: float, shared: list[str], lang: Lang) -> Reason:
         if group == "text":
-            values = tuple(Shared(id=w, iri="", label=w) for w in shared)
+            values = tuple(Shared(id=w, iri=None, label=w) for w in shared)
         else:
             values = tuple(Shared(id=ref_id(v), iri=v, label=self.label(v, lang)) for v in shared)
         listed = ", ".join(v.label for v in values[:_SHOWN]) + (", …" if len(values) > _SHOWN else "")

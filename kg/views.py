@@ -217,7 +217,9 @@ class Stats(View):
 
 
 class SharedValue(Ref):
-    """A value two cases share; for shared words, ``iri`` is empty and ``id`` is the word."""
+    """A value two cases share; for shared words, ``iri`` is null and ``id`` is the word."""
+
+    iri: str | None = Field(description="Canonical IRI of the shared value; null for a shared word.")
 
 
 class ReasonView(View):
