@@ -14,6 +14,7 @@ def get_settings() -> Settings:
     return _get_settings()
 
 
-def get_backend(request: Request) -> Backend:
+async def get_backend(request: Request) -> Backend:
+    """The app's backend (``async``: FastAPI would run a plain function in a thread, for nothing)."""
     backend: Backend = request.app.state.backend
     return backend

@@ -13,10 +13,9 @@ from fastapi.staticfiles import StaticFiles
 import kg
 from api import errors
 from api.routers import cases, concepts, queries, resources, service, sparql, stats, strategies
-from kg import store as layout
 from kg.backends import Backend, open_backend
 from kg.config import Settings, get_settings
-from kg.guard import Limits, QueryGuard
+from kg.guard import QueryGuard
 from kg.queries import QueryCatalog
 
 
@@ -60,9 +59,4 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
 def _guard(backend: Backend, settings: Settings) -> QueryGuard | None:
     """Worker processes for user SPARQL over the embedded store; a remote store guards itself."""
     build_dir = getattr(backend, "build_dir", None)
-    if build_dir is None:
-        return None
-    limits = Limits(timeout=settings.query_timeout, max_rows=settings.max_rows, max_length=settings.max_query_length,
-                    max_depth=settings.max_query_depth, memory_mb=settings.query_memory)
-    return QueryGuard(build_dir / layout.OXIGRAPH, workers=settings.query_workers, limits=limits,
-                      in_memory=settings.in_memory)
+    return None if build_dir is None else QueryGuard.from_settings(build_dir, settings)

@@ -27,15 +27,20 @@ class Timing:
 
 
 def measure(operation: Callable[[], object], *, runs: int = 200, budget: float = 5.0, warmup: int = 5) -> Timing:
-    """Run ``operation`` ``runs`` times (fewer if ``budget`` seconds run out, at least 5) after a warm-up."""
-    for _ in range(warmup):
+    """Run ``operation`` ``runs`` times after a warm-up, or fewer if ``budget`` seconds run out (at
+    least 5 runs; 3, and one warm-up, for an operation slower than a fifth of the budget)."""
+    start = time.perf_counter()
+    operation()
+    slow = time.perf_counter() - start > budget / 5
+    for _ in range(0 if slow else warmup - 1):
         operation()
+    least = 3 if slow else 5
     times: list[float] = []
     deadline = time.perf_counter() + budget
-    while len(times) < runs and (len(times) < 5 or time.perf_counter() < deadline):
-        start = time.perf_counter_ns()
+    while len(times) < runs and (len(times) < least or time.perf_counter() < deadline):
+        start_ns = time.perf_counter_ns()
         operation()
-        times.append((time.perf_counter_ns() - start) / 1e6)
+        times.append((time.perf_counter_ns() - start_ns) / 1e6)
     times.sort()
     return Timing(median=statistics.median(times), p99=times[min(len(times) - 1, math.ceil(0.99 * len(times)) - 1)],
                   runs=len(times))

@@ -3,8 +3,8 @@
 Each named query (with its header's example parameters, bound by a top-level ``VALUES`` so all
 three run the same text) is timed three ways on the same data:
 
-- **in-process**: ``Store.read_only`` on the build's store, query, serialise the store's own JSON
-  (N-Triples for graphs) — the floor;
+- **in-process**: the build's store as the server holds it (a copy in memory, or ``--on-disk``
+  read-only), query, serialise the store's own JSON (N-Triples for graphs) — the floor;
 - **/sparql**: this project's server (``urbanai-kg serve``, the guard's worker processes) over
   loopback, one keep-alive connection;
 - **rdflib-endpoint**: the same N-Quads served by rdflib-endpoint (``--rdflib``).
@@ -26,6 +26,7 @@ from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfForm
 
 from harness import Timing, free_port, geometric_mean, kg_server, measure, rdflib_server, server
 from kg import store as layout
+from kg.backends.embedded import open_store
 from kg.backends.remote import with_values
 from kg.config import resource_dir
 from kg.queries import QueryCatalog
@@ -57,13 +58,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--store", type=Path, required=True, help="a store directory (urbanai-kg build / synth.py)")
     parser.add_argument("--rdflib", action="store_true", help="also time rdflib-endpoint on the same data")
+    parser.add_argument("--on-disk", action="store_true", help="read the store on disk (KG_IN_MEMORY=false)")
     parser.add_argument("--only", help="comma-separated names of the queries to time (default: all)")
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--budget", type=float, default=4.0, help="seconds per query and system, at most")
     args = parser.parse_args()
 
     build = layout.current_build(args.store)
-    store = Store.read_only(str(build / layout.OXIGRAPH))
+    store = open_store(build / layout.OXIGRAPH, in_memory=not args.on_disk)
     texts = benchmark_texts(QueryCatalog.from_dir(resource_dir("queries")))
     if args.only:
         texts = {name: texts[name] for name in args.only.split(",")}
@@ -85,7 +87,7 @@ def main() -> None:
         return timings
 
     port = free_port()
-    with server(kg_server(args.store, port), port) as client:
+    with server(kg_server(args.store, port), port, env={"KG_IN_MEMORY": str(not args.on_disk).lower()}) as client:
         served = through(client)
     other: dict[str, Timing | str] = {}
     if args.rdflib:
@@ -97,7 +99,7 @@ def main() -> None:
                 other = through(client)
 
     triples = len(store)
-    print(f"\n{triples:,} triples, store {args.store}\n")
+    print(f"\n{triples:,} triples, store {args.store} {'on disk' if args.on_disk else 'in memory'}\n")
     head = "| query | in-process median / p99 | /sparql median / p99 | overhead (median) |"
     rule = "|---|---:|---:|---:|"
     if other:

@@ -116,11 +116,17 @@ def serve(host: str | None, port: int | None, store: Path | None, endpoint: str 
 @endpoint_option
 @verbosity
 def query(query: str, params: tuple[str, ...], fmt: str, store: Path | None, endpoint: str | None) -> None:
-    """Run QUERY: SPARQL text, a .rq file, or the name of a named query."""
+    """Run QUERY: SPARQL text, a .rq file, or the name of a named query.
+
+    Your own SPARQL on the embedded store runs under the server's guard (timeout, row cap, memory
+    limit); named queries are trusted and run in-process.
+    """
     from pyoxigraph import QueryResultsFormat, RdfFormat
 
+    from kg import store as layout
     from kg.backends import open_backend
     from kg.errors import KGError
+    from kg.guard import QueryGuard
     from kg.queries import QueryCatalog
 
     config = settings(store=store, endpoint=endpoint)
@@ -128,22 +134,39 @@ def query(query: str, params: tuple[str, ...], fmt: str, store: Path | None, end
     values: dict[str, list[str]] = {}
     for name, value in map(_split_param, params):
         values.setdefault(name, []).append(value)
+    results_format, graph_format = getattr(QueryResultsFormat, fmt.upper()), RdfFormat.TURTLE
     try:
-        if query in catalog:
-            sparql, bindings = catalog[query].prepare(values)
+        if query in catalog or config.endpoint:
+            if query in catalog:
+                sparql, bindings = catalog[query].prepare(values)
+            else:
+                sparql, bindings = _sparql_text(query), {}
+            backend = open_backend(store=config.store, endpoint=config.endpoint, timeout=config.query_timeout)
+            try:
+                body = backend.query(sparql, bindings=bindings, results_format=results_format,
+                                     graph_format=graph_format).body
+            finally:
+                backend.close()
         else:
-            path = Path(query)
-            sparql, bindings = (path.read_text(encoding="utf-8") if path.suffix == ".rq" and path.is_file()
-                                else query), {}
-        backend = open_backend(store=config.store, endpoint=config.endpoint, timeout=config.query_timeout)
-        try:
-            answer = backend.query(sparql, bindings=bindings, results_format=getattr(QueryResultsFormat, fmt.upper()),
-                                   graph_format=RdfFormat.TURTLE)
-        finally:
-            backend.close()
+            # One query: read the store on disk rather than copy it into memory first.
+            guard = QueryGuard.from_settings(layout.current_build(config.store),
+                                             config.model_copy(update={"in_memory": False}), workers=1)
+            try:
+                answer = guard.run(_sparql_text(query), results_format=results_format, graph_format=graph_format)
+            finally:
+                guard.close()
+            body = answer.body
+            if answer.truncated:
+                click.echo(f"warning: the answer was cut at {config.max_rows} rows (KG_MAX_ROWS)", err=True)
     except KGError as exc:
         raise click.ClickException(exc.message) from exc
-    click.echo(answer.body.decode("utf-8"), nl=not answer.body.endswith(b"\n"))
+    click.echo(body.decode("utf-8"), nl=not body.endswith(b"\n"))
+
+
+def _sparql_text(query: str) -> str:
+    """QUERY as SPARQL: the text of a ``.rq`` file if it names one, else QUERY itself."""
+    path = Path(query)
+    return path.read_text(encoding="utf-8") if path.suffix == ".rq" and path.is_file() else query
 
 
 @cli.command(name="queries")

@@ -8,12 +8,13 @@ capped at ``max_rows`` (see :mod:`kg.rowcap`). Workers start with ``forkserver``
 the server's threads, and each opens the store itself (read-only on disk, or a copy in memory).
 
 The query log (logger ``kg.guard``, INFO) has one line per user query: its outcome (``ok``,
-``truncated``, ``timeout``, ``memory``, ``crash``, ``syntax error``, ``refused``, ``busy``,
+``truncated``, ``timeout``, ``memory``, ``crash``, ``cancelled``, ``syntax error``, ``refused``, ``busy``,
 ``error``), its duration, its rows, and the start of its text.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import multiprocessing
 import os
@@ -29,13 +30,23 @@ from typing import Any
 from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store, serialize
 
 from kg.backends.embedded import open_store
+from kg.config import Settings
 from kg.errors import KGError, QueryError, QueryRefused, QuerySyntaxError, QueryTimeout, QueryTooLarge, ServerBusy
 from kg.rowcap import serialize_capped
+from kg.store import OXIGRAPH
 
 logger = logging.getLogger(__name__)
 
-_IRI = re.compile(r'<[^<>"{}|^`\\\x00-\x20]*>')
-_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_\-]*")
+# What the lexer must skip, leftmost first: a comment, a long or short string, an IRI.
+_OPAQUE = re.compile("|".join((
+    r"#[^\n]*",
+    r'"""(?:\\.|[^\\])*?"""', r"'''(?:\\.|[^\\])*?'''",
+    r'"(?:\\.|[^"\\\n])*"', r"'(?:\\.|[^'\\\n])*'",
+    r'<[^<>"{}|^`\\\x00-\x20]*>',
+)), re.DOTALL)
+# The keyword, not a variable (?SERVICE), a prefixed name (ex:SERVICE, SERVICE:x) or a language tag.
+_SERVICE = re.compile(r"(?<![?$:@A-Za-z_\-])SERVICE(?![A-Za-z0-9_\-:])", re.IGNORECASE)
+_BRACKETS = re.compile(r"[{}()\[\]]")
 _READY = "ready"
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -74,43 +85,14 @@ def screen(text: str, limits: Limits) -> None:
     """
     if len(text) > limits.max_length:
         raise QueryTooLarge(f"query is {len(text)} characters; the limit is {limits.max_length}")
-    depth = deepest = 0
-    i, n = 0, len(text)
-    while i < n:
-        c = text[i]
-        if c == "#":
-            end = text.find("\n", i)
-            i = n if end == -1 else end + 1
-            continue
-        if c in "\"'":
-            quote = c * 3 if text.startswith(c * 3, i) else c
-            j = i + len(quote)
-            while j < n and not text.startswith(quote, j):
-                j += 2 if text[j] == "\\" else 1
-            i = j + len(quote)
-            continue
-        if c == "<":
-            match = _IRI.match(text, i)
-            if match:
-                i = match.end()
-                continue
-        if c in "{([":
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > limits.max_depth:
-                raise QueryRefused(f"query nests deeper than {limits.max_depth} levels")
-        elif c in "})]":
-            depth -= 1
-        elif c.isalpha() or c == "_":
-            match = _WORD.match(text, i)
-            assert match is not None
-            word = match.group()
-            prefixed = i > 0 and text[i - 1] in "?$:@" or text.startswith(":", match.end())
-            if word.upper() == "SERVICE" and not prefixed:
-                raise QueryRefused("SERVICE is not allowed on this endpoint")
-            i = match.end()
-            continue
-        i += 1
+    code = _OPAQUE.sub(" ", text)  # comments, strings and IRIs hold no keywords and no nesting
+    if _SERVICE.search(code):
+        raise QueryRefused("SERVICE is not allowed on this endpoint")
+    depth = 0
+    for bracket in _BRACKETS.findall(code):
+        depth += 1 if bracket in "{([" else -1
+        if depth > limits.max_depth:
+            raise QueryRefused(f"query nests deeper than {limits.max_depth} levels")
 
 
 class QueryGuard:
@@ -128,6 +110,15 @@ class QueryGuard:
         for _ in range(workers):
             self._idle.put(self._spawn())
 
+    @classmethod
+    def from_settings(cls, build_dir: Path, settings: Settings, *, workers: int | None = None) -> QueryGuard:
+        """A guard over a build's store with the limits of ``settings`` (``KG_QUERY_*``, ``KG_MAX_*``)."""
+        limits = Limits(timeout=settings.query_timeout, max_rows=settings.max_rows,
+                        max_length=settings.max_query_length, max_depth=settings.max_query_depth,
+                        memory_mb=settings.query_memory)
+        return cls(build_dir / OXIGRAPH, workers=settings.query_workers if workers is None else workers,
+                   limits=limits, in_memory=settings.in_memory)
+
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
         process = self._context.Process(target=_work, args=(child, self.store_path, self.limits.max_rows, self.in_memory),
@@ -136,10 +127,18 @@ class QueryGuard:
         child.close()
         return _Worker(process, parent)
 
-    def run(self, sparql: str, *, default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
-            results_format: QueryResultsFormat = QueryResultsFormat.JSON,
-            graph_format: RdfFormat = RdfFormat.TURTLE, base_iri: str | None = None) -> Answer:
+    def run(self, sparql: str, **options: Any) -> Answer:
+        """:meth:`arun` for callers without an event loop (the CLI, scripts)."""
+        return asyncio.run(self.arun(sparql, **options))
+
+    async def arun(self, sparql: str, *, default_graphs: list[str] | None = None,
+                   named_graphs: list[str] | None = None,
+                   results_format: QueryResultsFormat = QueryResultsFormat.JSON,
+                   graph_format: RdfFormat = RdfFormat.TURTLE, base_iri: str | None = None) -> Answer:
         """Run a user query in a worker; relative IRIs in it resolve against ``base_iri``.
+
+        The event loop is never blocked: the answer is awaited on the worker's pipe, and the
+        timeout and the memory limit are checked while it runs.
 
         :raises QuerySyntaxError: the parser's message, for a malformed query.
         :raises QueryTimeout: the query ran past the timeout (or the memory limit) and was killed.
@@ -150,26 +149,13 @@ class QueryGuard:
         except QueryError:
             _log("refused", 0.0, 0, sparql)
             raise
-        try:
-            worker = self._idle.get(timeout=self.queue_timeout)
-        except queue.Empty:
-            _log("busy", 0.0, 0, sparql)
-            raise ServerBusy("all query workers are busy; try again shortly") from None
-        if not worker.ready:
-            # A new worker is still opening the store: that time is not the query's.
-            try:
-                worker.wait_ready(self.startup_timeout)
-            except (TimeoutError, EOFError, OSError) as exc:
-                worker.kill()
-                self._idle.put(self._spawn())
-                _log("busy", 0.0, 0, sparql)
-                raise ServerBusy("a query worker failed to start; try again shortly") from exc
+        worker = await self._checkout(sparql)
         started = time.perf_counter()
         outcome, rows = "error", 0
         try:
             worker.connection.send((sparql, base_iri, default_graphs, named_graphs, results_format.media_type,
                                     graph_format.media_type))
-            reply = self._wait(worker)
+            reply = await self._wait(worker)
             if reply[0] == "syntax":
                 outcome = "syntax error"
                 raise QuerySyntaxError(reply[1])
@@ -186,14 +172,44 @@ class QueryGuard:
             if isinstance(exc, _Exceeded):
                 raise QueryTimeout(str(exc)) from None
             raise QueryTimeout("the query worker died (memory limit or crash); the query was stopped") from exc
+        except asyncio.CancelledError:  # the client went away: its query must not stay in the worker
+            outcome = "cancelled"
+            worker.kill()
+            worker = self._spawn()
+            raise
         finally:
             self._idle.put(worker)
             _log(outcome, time.perf_counter() - started, rows, sparql)
 
-    def _wait(self, worker: _Worker) -> Any:
+    async def _checkout(self, sparql: str) -> _Worker:
+        """An idle worker with its store open, waiting up to ``queue_timeout`` for one to be free."""
+        deadline = time.monotonic() + self.queue_timeout
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+                break
+            except queue.Empty:
+                if time.monotonic() > deadline:
+                    _log("busy", 0.0, 0, sparql)
+                    raise ServerBusy("all query workers are busy; try again shortly") from None
+                await asyncio.sleep(0.005)
+        if not worker.ready:
+            # A new worker is still opening the store: that time is not the query's.
+            try:
+                if not await _readable(worker.connection, self.startup_timeout):
+                    raise TimeoutError(f"the query worker did not start within {self.startup_timeout:g} s")
+                worker.take_ready()
+            except (TimeoutError, EOFError, OSError) as exc:
+                worker.kill()
+                self._idle.put(self._spawn())
+                _log("busy", 0.0, 0, sparql)
+                raise ServerBusy("a query worker failed to start; try again shortly") from exc
+        return worker
+
+    async def _wait(self, worker: _Worker) -> Any:
         deadline = time.monotonic() + self.limits.timeout
         limit_bytes = self.limits.memory_mb * 1024 * 1024
-        while not worker.connection.poll(0.02):
+        while not await _readable(worker.connection, 0.02):
             if time.monotonic() > deadline:
                 raise _Exceeded("timeout", f"the query ran longer than {self.limits.timeout:g} s and was stopped")
             if worker.rss() - worker.at_rest > limit_bytes:
@@ -206,6 +222,24 @@ class QueryGuard:
                 self._idle.get_nowait().kill()
             except queue.Empty:
                 return
+
+
+async def _readable(connection: Connection, timeout: float) -> bool:
+    """Whether ``connection`` has data within ``timeout`` seconds, awaited on the event loop."""
+    if connection.poll():
+        return True
+    loop = asyncio.get_running_loop()
+    ready = loop.create_future()
+    fd = connection.fileno()
+    loop.add_reader(fd, lambda: ready.done() or ready.set_result(None))
+    try:
+        await asyncio.wait_for(ready, timeout)
+        return True
+    except TimeoutError:
+        return False
+    finally:
+        loop.remove_reader(fd)
+        os.set_blocking(fd, True)  # uvloop leaves the fd non-blocking: recv() of a long answer would fail
 
 
 class _Exceeded(Exception):
@@ -229,10 +263,8 @@ class _Worker:
     at_rest: int = 0
     """Its resident size once the store is open (a copy in memory counts): the memory limit is on top."""
 
-    def wait_ready(self, timeout: float) -> None:
-        """Wait for the worker's first message, sent once its store is open."""
-        if not self.connection.poll(timeout):
-            raise TimeoutError(f"the query worker did not start within {timeout:g} s")
+    def take_ready(self) -> None:
+        """Read the worker's first message, sent once its store is open."""
         if self.connection.recv() != _READY:
             raise OSError("the query worker sent something else than its ready signal")
         self.ready = True

@@ -72,6 +72,24 @@ def test_query_text_and_bad_query(built_store: tuple[Path, BuildResult]) -> None
     assert code == 1 and "error at" in output
 
 
+def test_query_text_runs_under_the_guard(built_store: tuple[Path, BuildResult],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    store = str(built_store[0])
+    code, output = invoke("query", "SELECT * WHERE { SERVICE <http://example.org/sparql> { ?s ?p ?o } }",
+                          "--store", store)
+    assert code == 1 and "SERVICE is not allowed" in output
+    monkeypatch.setenv("KG_QUERY_TIMEOUT", "1")
+    started = time.monotonic()
+    code, output = invoke("query", "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",
+                          "--store", store)
+    assert code == 1 and "longer than 1 s" in output
+    assert time.monotonic() - started < 60  # liveness only: the worker was killed, not waited for
+    monkeypatch.setenv("KG_MAX_ROWS", "3")
+    result = CliRunner().invoke(cli, ["query", "SELECT ?s WHERE { ?s ?p ?o }", "--format", "csv", "--store", store])
+    assert result.exit_code == 0 and len(result.stdout.splitlines()) == 1 + 3
+    assert "cut at 3 rows" in result.stderr
+
+
 def test_query_with_a_bad_parameter(built_store: tuple[Path, BuildResult]) -> None:
     code, output = invoke("query", "cases-by-domain", "-p", "domain=Not A Slug", "--store", str(built_store[0]))
     assert code == 1 and "is not an id" in output

@@ -10,6 +10,7 @@ Truncation by the row cap is signalled in the ``X-SPARQL-Truncated`` header (doc
 
 from __future__ import annotations
 
+import re
 from typing import Annotated
 from urllib.parse import unquote_to_bytes
 
@@ -33,6 +34,7 @@ SPARQL_UPDATE = "application/sparql-update"
 READ_ONLY = "this endpoint is read-only: SPARQL Update is not accepted"
 TRUNCATED = "X-SPARQL-Truncated"
 ROWS = "X-SPARQL-Rows"
+_HIGH_BYTE = re.compile(rb"%[89a-fA-F]")
 
 _RESPONSES = {
     200: {"description": "Results (JSON, XML, CSV, TSV) or a graph (Turtle, N-Triples, RDF/XML, JSON-LD)",
@@ -55,6 +57,8 @@ def _is_utf8(encoded: bytes) -> bool:
     Only a check: starlette would replace bad bytes (query string) or read them as Latin-1 (form
     body) and run a different query than the one sent, so they are refused before it parses them.
     """
+    if encoded.isascii() and not _HIGH_BYTE.search(encoded):
+        return True  # the common case, checked in C: ASCII, with no escaped byte over 0x7F
     try:
         unquote_to_bytes(encoded.replace(b"+", b" ")).decode("utf-8")
     except UnicodeDecodeError:
@@ -107,18 +111,20 @@ def _accept(request: Request, params: QueryParams | FormData) -> str | None:
     return request.headers.get("accept")
 
 
-def _execute(request: Request, backend: Backend, query: str, accept: str | None,
-             default_graphs: list[str], named_graphs: list[str]) -> Response:
+async def _execute(request: Request, backend: Backend, query: str, accept: str | None,
+                   default_graphs: list[str], named_graphs: list[str]) -> Response:
     results_format = negotiation.results_format(accept) or QueryResultsFormat.JSON
     graph_format = negotiation.graph_format(accept) or RdfFormat.TURTLE
     guard = request.app.state.guard
     if guard is None:  # a remote store guards itself; its timeouts come back as BackendTimeout
-        answer = backend.query(query, default_graphs=default_graphs or None, named_graphs=named_graphs or None,
-                               results_format=results_format, graph_format=graph_format)
+        answer = await run_in_threadpool(backend.query, query, default_graphs=default_graphs or None,
+                                         named_graphs=named_graphs or None, results_format=results_format,
+                                         graph_format=graph_format)
         return Response(answer.body, media_type=answer.media_type)
-    guarded = guard.run(query, default_graphs=default_graphs or None, named_graphs=named_graphs or None,
-                        results_format=results_format, graph_format=graph_format,
-                        base_iri=str(request.url.replace(query="", fragment="")))
+    # The guard's workers are awaited on the event loop: no thread per query.
+    guarded = await guard.arun(query, default_graphs=default_graphs or None, named_graphs=named_graphs or None,
+                               results_format=results_format, graph_format=graph_format,
+                               base_iri=str(request.url.replace(query="", fragment="")))
     headers = {ROWS: str(guarded.rows)}
     if guarded.truncated:
         headers[TRUNCATED] = f"true; max-rows={guard.limits.max_rows}"
@@ -127,7 +133,7 @@ def _execute(request: Request, backend: Backend, query: str, accept: str | None,
 
 @router.get("/sparql", summary="SPARQL query (GET), service description, or the query page",
             responses=_RESPONSES)
-def sparql_get(request: Request, backend: Annotated[Backend, Depends(get_backend)]) -> Response:
+async def sparql_get(request: Request, backend: Annotated[Backend, Depends(get_backend)]) -> Response:
     params = request.query_params
     if "update" in params:
         return _text(READ_ONLY, 403)
@@ -137,9 +143,10 @@ def sparql_get(request: Request, backend: Annotated[Backend, Depends(get_backend
     if len(queries) > 1:
         return _text("exactly one `query` parameter is allowed", 400)
     if not queries:
-        return service.describe_service(request, backend, accept=request.headers.get("accept"))
-    return _execute(request, backend, queries[0], _accept(request, params),
-                    params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
+        return await run_in_threadpool(service.describe_service, request, backend,
+                                       accept=request.headers.get("accept"))
+    return await _execute(request, backend, queries[0], _accept(request, params),
+                          params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
 
 
 @router.post("/sparql", summary="SPARQL query (POST form-encoded or application/sparql-query)",
@@ -147,7 +154,6 @@ def sparql_get(request: Request, backend: Annotated[Backend, Depends(get_backend
                  FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
                  SPARQL_QUERY: {"schema": {"type": "string"}}}}})
 async def sparql_post(request: Request, backend: Annotated[Backend, Depends(get_backend)]) -> Response:
-    # async only to read the body; the query itself runs in the thread pool, off the event loop.
     media_type, _, parameters = request.headers.get("content-type", "").partition(";")
     media_type = media_type.strip().lower()
     params = request.query_params
@@ -184,7 +190,7 @@ async def sparql_post(request: Request, backend: Annotated[Backend, Depends(get_
         named_graphs += [str(v) for v in form.getlist("named-graph-uri")]
         accept = _accept(request, form) if any(k in form for k in ("format", "output", "results")) \
             else _accept(request, params)
-    return await run_in_threadpool(_execute, request, backend, query, accept, default_graphs, named_graphs)
+    return await _execute(request, backend, query, accept, default_graphs, named_graphs)
 
 
 @router.api_route("/sparql/update", methods=["GET", "POST"], include_in_schema=False)

@@ -4,7 +4,7 @@ Each route of ``/api`` is a thin layer over one ``kg`` function, which runs the 
 in-process column is that function on ``Store.read_only`` of the same build, serialised to JSON the
 way the route does (pydantic ``model_dump_json``), so the difference is what HTTP and FastAPI add.
 
-    python bench/api.py --store /tmp/synth-100k
+    python bench/routes.py --store /tmp/synth-100k
 
 Prints a Markdown table: median and p99 in ms, and the route's overhead over in-process.
 """
