@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fastapi.responses import Response
+from pydantic import BaseModel
 from pyoxigraph import QueryResultsFormat, RdfFormat
 
 RESULTS_FORMATS: dict[str, QueryResultsFormat] = {
@@ -85,3 +87,13 @@ def results_format(header: str | None) -> QueryResultsFormat | None:
 def graph_format(header: str | None) -> RdfFormat | None:
     media = choose(header, list(GRAPH_FORMATS))
     return GRAPH_FORMATS[media] if media else None
+
+
+def json_response(view: BaseModel) -> Response:
+    """A view as JSON, written by pydantic's serialiser in one step.
+
+    The routes still declare ``response_model`` (the contract and the OpenAPI document); returning
+    a ``Response`` spares FastAPI re-validating the view, turning it into dicts and encoding those
+    again in Python, a third of what a route adds over its ``kg`` call (``docs/benchmarks.md``).
+    """
+    return Response(view.model_dump_json(), media_type="application/json")

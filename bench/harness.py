@@ -54,11 +54,11 @@ def free_port() -> int:
 
 @contextmanager
 def server(command: list[str], port: int, *, env: dict[str, str] | None = None,
-           ready: str = "/health", wait: float = 600.0) -> Iterator[Client]:
+           ready: str = "/health", wait: float = 600.0, timeout: float = 120.0) -> Iterator[Client]:
     """Start ``command`` (a server on ``port``), wait until ``ready`` answers 200, stop it afterwards."""
     process = subprocess.Popen(command, env={**os.environ, **(env or {})}, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE)
-    client = Client(port)
+    client = Client(port, timeout)
     try:
         deadline = time.monotonic() + wait
         while True:
@@ -85,9 +85,9 @@ def server(command: list[str], port: int, *, env: dict[str, str] | None = None,
 class Client:
     """One keep-alive HTTP/1.1 connection: the least a client can add to a request."""
 
-    def __init__(self, port: int) -> None:
-        self.port = port
-        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+    def __init__(self, port: int, timeout: float = 120.0) -> None:
+        self.port, self.timeout = port, timeout
+        self.connection = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
 
     def get(self, path: str, params: dict[str, str] | None = None, accept: str = "*/*") -> tuple[int, bytes]:
         target = f"{path}?{urlencode(params)}" if params else path
@@ -97,7 +97,7 @@ class Client:
 
     def reset(self) -> None:
         self.connection.close()
-        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=120)
+        self.connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
 
     def close(self) -> None:
         self.connection.close()

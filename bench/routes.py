@@ -3,6 +3,8 @@
 Each route of ``/api`` is a thin layer over one ``kg`` function, which runs the named queries; the
 in-process column is that function on ``Store.read_only`` of the same build, serialised to JSON the
 way the route does (pydantic ``model_dump_json``), so the difference is what HTTP and FastAPI add.
+The case and the strategy are the first urban-planning case and the first city strategy, so the
+same script runs on synthetic stores (``bench/synth.py``), whose ids are suffixed.
 
     python bench/routes.py --store /tmp/synth-100k
 
@@ -16,27 +18,30 @@ from collections.abc import Callable
 from pathlib import Path
 
 from harness import free_port, kg_server, measure, server
-from kg import get_case, get_strategy, list_strategies, search_cases, similar_cases
+from kg import get_case, get_strategy, list_strategies, search_cases
 from kg.backends.embedded import EmbeddedBackend
 from kg.queries import default_catalog
+from kg.similarity import similar_view
 
 
 def routes(backend: EmbeddedBackend) -> dict[str, tuple[str, dict[str, str], Callable[[], object]]]:
     """Route name → (path, query parameters, the in-process call it stands for)."""
     catalog = default_catalog()
+    case = search_cases(backend, filters={"domain": ["urban-planning"]}, catalog=catalog).items[0].id
+    strategy = list_strategies(backend, level=["city"], catalog=catalog).items[0].id
     return {
         "cases (all)": ("/api/cases", {}, lambda: search_cases(backend, catalog=catalog).model_dump_json()),
         "cases?domain=mobility": ("/api/cases", {"domain": "mobility"}, lambda: search_cases(
             backend, filters={"domain": ["mobility"]}, catalog=catalog).model_dump_json()),
         "cases?q=도시&lang=ko": ("/api/cases", {"q": "도시", "lang": "ko"}, lambda: search_cases(
             backend, q="도시", lang="ko", catalog=catalog).model_dump_json()),
-        "cases/city-brain": ("/api/cases/city-brain", {}, lambda: get_case(
-            backend, "city-brain", catalog=catalog).model_dump_json()),  # type: ignore[union-attr]
-        "cases/cityscope/similar": ("/api/cases/cityscope/similar", {}, lambda: [
-            s.other for s in similar_cases(backend, "cityscope", catalog=catalog)]),
+        "cases/{id}": (f"/api/cases/{case}", {}, lambda: get_case(
+            backend, case, catalog=catalog).model_dump_json()),  # type: ignore[union-attr]
+        "cases/{id}/similar": (f"/api/cases/{case}/similar", {}, lambda: similar_view(
+            backend, case, catalog=catalog).model_dump_json()),  # type: ignore[union-attr]
         "strategies": ("/api/strategies", {}, lambda: list_strategies(backend, catalog=catalog).model_dump_json()),
-        "strategies/new-york-ai-strategy": ("/api/strategies/new-york-ai-strategy", {}, lambda: get_strategy(
-            backend, "new-york-ai-strategy", catalog=catalog).model_dump_json()),  # type: ignore[union-attr]
+        "strategies/{id}": (f"/api/strategies/{strategy}", {}, lambda: get_strategy(
+            backend, strategy, catalog=catalog).model_dump_json()),  # type: ignore[union-attr]
     }
 
 
@@ -47,7 +52,7 @@ def main() -> None:
     parser.add_argument("--budget", type=float, default=4.0, help="seconds per route and side, at most")
     args = parser.parse_args()
 
-    backend = EmbeddedBackend.open(args.store)
+    backend = EmbeddedBackend.open(args.store, in_memory=True)  # as the server holds it (KG_IN_MEMORY)
     table = routes(backend)
     local = {name: measure(call, runs=args.runs, budget=args.budget) for name, (_, _, call) in table.items()}
     port = free_port()

@@ -62,6 +62,7 @@ def main() -> None:
     parser.add_argument("--only", help="comma-separated names of the queries to time (default: all)")
     parser.add_argument("--runs", type=int, default=300)
     parser.add_argument("--budget", type=float, default=4.0, help="seconds per query and system, at most")
+    parser.add_argument("--rdflib-timeout", type=float, default=60.0, help="seconds rdflib-endpoint may take")
     args = parser.parse_args()
 
     build = layout.current_build(args.store)
@@ -77,7 +78,11 @@ def main() -> None:
         timings: dict[str, Timing | str] = {}
         for name, text in texts.items():
             def request(t: str = text, a: str = accept[name]) -> None:
-                status, body = client.get("/sparql", {"query": t}, accept=a)  # type: ignore[attr-defined]
+                try:
+                    status, body = client.get("/sparql", {"query": t}, accept=a)  # type: ignore[attr-defined]
+                except TimeoutError:
+                    client.reset()  # type: ignore[attr-defined]
+                    raise RuntimeError(f"{name}: HTTP timeout: no answer in {client.timeout:g} s") from None
                 if status != 200:
                     raise RuntimeError(f"{name}: HTTP {status}: {body[:300]!r}")
             try:
@@ -95,7 +100,8 @@ def main() -> None:
             dump = Path(tmp) / "data.nq"
             store.dump(output=str(dump), format=RdfFormat.N_QUADS)
             port = free_port()
-            with server(rdflib_server(dump, port), port, ready="/sparql?query=ASK%7B%7D") as client:
+            with server(rdflib_server(dump, port), port, ready="/sparql?query=ASK%7B%7D",
+                        timeout=args.rdflib_timeout) as client:
                 other = through(client)
 
     triples = len(store)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Request, Response
 
 from api.dependencies import get_backend
 from api.errors import responses
+from api.negotiation import json_response
 from kg.backends import Backend
 from kg.named import Lang
 from kg.strategies import get_strategy, list_strategies
@@ -25,19 +26,19 @@ def strategies(request: Request, backend: Annotated[Backend, Depends(get_backend
                level: Annotated[list[str], Query(description=_LEVEL)] = [],  # noqa: B006
                country: Annotated[list[str], Query(description=_PLACE)] = [],  # noqa: B006
                city: Annotated[list[str], Query(description=_PLACE)] = [],  # noqa: B006
-               lang: LangParam = "en") -> StrategyList:
+               lang: LangParam = "en") -> Response:
     """The strategies of the given levels, countries and cities (filters combine with AND), oldest first."""
-    return list_strategies(backend, level=level, country=country, city=city, lang=lang,
-                           catalog=request.app.state.queries)
+    return json_response(list_strategies(backend, level=level, country=country, city=city, lang=lang,
+                                         catalog=request.app.state.queries))
 
 
 @router.get("/{strategy_id}", response_model=StrategyDetail, summary="A strategy with its pillars",
             responses=responses(404, 422))
 def strategy(request: Request, backend: Annotated[Backend, Depends(get_backend)],
              strategy_id: Annotated[str, Path(description="The strategy's id, e.g. `seoul-ai-strategy`.")],
-             lang: LangParam = "en") -> StrategyDetail:
+             lang: LangParam = "en") -> Response:
     """Its pillars and programmes in the source's order, year, documents and sources."""
     found = get_strategy(backend, strategy_id, lang=lang, catalog=request.app.state.queries)
     if found is None:
         raise HTTPException(404, f"no strategy {strategy_id!r}")
-    return found
+    return json_response(found)
