@@ -178,10 +178,9 @@ class SimilarityProjection(Projection):
         # (3 KB each: 4 GB for the 1.4M pairs of 1M synthetic triples, docs/benchmarks.md).
         for i, case in enumerate(cases):
             for other in cases[i + 1:]:
-                english = profiles.compare(case, other, lang="en")
+                english, korean = profiles.compare_in(case, other, langs=("en", "ko"))
                 if english.score <= 0:
                     continue
-                korean = profiles.compare(case, other, lang="ko")
                 result.add_edge(RESOURCE + case, RESOURCE + other, weight=english.score,
                                 features=", ".join(r.feature for r in english.reasons),
                                 editorial=all(r.editorial for r in english.reasons),

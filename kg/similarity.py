@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from kg.backends import Backend
-from kg.named import Lang, pick, ref_id, run
+from kg.named import LANGS, Lang, pick, ref_id, run
 from kg.namespaces import RESOURCE
 from kg.queries import QueryCatalog, default_catalog
 from kg.text import content_words
@@ -120,10 +120,13 @@ class Profiles:
 
     def compare(self, case: str, other: str, *, lang: Lang = "en") -> Similarity:
         """The similarity of two cases (ids) of the profiles."""
+        return self.compare_in(case, other, langs=(lang,))[0]
+
+    def compare_in(self, case: str, other: str, *, langs: tuple[Lang, ...] = LANGS) -> tuple[Similarity, ...]:
+        """The similarity of two cases, compared once and told in each of ``langs``."""
         a, b = self.values[case], self.values[other]
         total = sum(WEIGHTS.values())
-        reasons = []
-        score = 0.0
+        shares = []
         for group, weight in WEIGHTS.items():
             if group == "builds-on":  # a link between the two, not a value they share
                 shared = [RESOURCE + base for base, on in ((other, a), (case, b))
@@ -131,15 +134,17 @@ class Profiles:
                 index = 1.0 if shared else 0.0
             else:
                 index, shared = _jaccard(a.get(group, {}), b.get(group, {}))
-            if index <= 0:
-                continue
-            share = weight * index / total
-            score += share
-            reasons.append(self._reason(group, share, shared, lang))
-        reasons.sort(key=lambda r: (-r.weight, r.feature))
-        return Similarity(case=case, other=other, score=round(score, 4), reasons=tuple(reasons),
-                          case_label=self.label(RESOURCE + case, lang),
-                          other_label=self.label(RESOURCE + other, lang))
+            if index > 0:
+                shares.append((group, weight * index / total, shared))
+        score = round(sum(share for _, share, _ in shares), 4)
+        told = []
+        for lang in langs:
+            reasons = sorted((self._reason(group, share, shared, lang) for group, share, shared in shares),
+                             key=lambda r: (-r.weight, r.feature))
+            told.append(Similarity(case=case, other=other, score=score, reasons=tuple(reasons),
+                                   case_label=self.label(RESOURCE + case, lang),
+                                   other_label=self.label(RESOURCE + other, lang)))
+        return tuple(told)
 
     def _reason(self, group: str, share: float, shared: list[str], lang: Lang) -> Reason:
         if group == "text":
