@@ -155,7 +155,7 @@ class SimilarityProjection(Projection):
     """The case–case similarity graph: the similarity of ``/api/cases/{id}/similar``.
 
     Nodes: every case (``kind="case"``). Edges: two cases with a positive score (the comparison of
-    :func:`kg.similarity.all_pairs`), with ``weight`` (the score, in (0, 1]), ``features`` (the
+    the pairs of :meth:`kg.similarity.Profiles.pairs`), with ``weight`` (the score, in (0, 1]), ``features`` (the
     feature groups they share, largest share first, joined by ``", "``), ``editorial`` (true when
     every shared group is the curators' classification) and ``reasons_en``/``reasons_ko`` (the
     reasons in English and Korean, joined by ``"; "``).
@@ -173,19 +173,14 @@ class SimilarityProjection(Projection):
         for row in graph.rows("projection-similarity-nodes"):
             result.add_node(node_key(row["node"]), **_node_attributes(row))
         profiles = cached_profiles(graph.backend, catalog=graph.queries)  # those /similar uses
-        cases = sorted(profiles.values)
-        # Pair by pair, as all_pairs compares them, but without holding every pair's Similarity
-        # (3 KB each: 4 GB for the 1.4M pairs of 1M synthetic triples, docs/benchmarks.md).
-        for i, case in enumerate(cases):
-            for other in cases[i + 1:]:
-                english, korean = profiles.compare_in(case, other, langs=("en", "ko"))
-                if english.score <= 0:
-                    continue
-                result.add_edge(RESOURCE + case, RESOURCE + other, weight=english.score,
-                                features=", ".join(r.feature for r in english.reasons),
-                                editorial=all(r.editorial for r in english.reasons),
-                                reasons_en="; ".join(r.text for r in english.reasons),
-                                reasons_ko="; ".join(r.text for r in korean.reasons))
+        # Pair by pair, never holding every pair's Similarity (3 KB each: 4 GB for the 1.4M pairs
+        # of 1M synthetic triples, docs/benchmarks.md).
+        for english, korean in profiles.pairs(langs=("en", "ko")):
+            result.add_edge(RESOURCE + english.case, RESOURCE + english.other, weight=english.score,
+                            features=", ".join(r.feature for r in english.reasons),
+                            editorial=all(r.editorial for r in english.reasons),
+                            reasons_en="; ".join(r.text for r in english.reasons),
+                            reasons_ko="; ".join(r.text for r in korean.reasons))
         return result
 
 

@@ -19,7 +19,7 @@ import math
 import threading
 import weakref
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from kg.backends import Backend
@@ -146,6 +146,16 @@ class Profiles:
                                    other_label=self.label(RESOURCE + other, lang)))
         return tuple(told)
 
+    def pairs(self, *, langs: tuple[Lang, ...] = ("en",)) -> Iterator[tuple[Similarity, ...]]:
+        """Every pair of cases that share something, once (``case`` < ``other``), told in each of
+        ``langs``: one at a time, so that a large graph's pairs are never all held at once."""
+        cases = sorted(self.values)
+        for i, case in enumerate(cases):
+            for other in cases[i + 1:]:
+                told = self.compare_in(case, other, langs=langs)
+                if told[0].score > 0:
+                    yield told
+
     def _reason(self, group: str, share: float, shared: list[str], lang: Lang) -> Reason:
         if group == "text":
             values = tuple(Shared(id=w, iri=None, label=w) for w in shared)
@@ -207,10 +217,8 @@ def similar_view(backend: Backend, case_id: str, *, lang: Lang = "en", limit: in
 def all_pairs(backend: Backend, *, lang: Lang = "en", catalog: QueryCatalog | None = None) -> list[Similarity]:
     """Every pair of cases that share something, once (``case`` < ``other``), score descending then ids:
     the weighted edges of a case–case graph."""
-    profiles = Profiles.load(backend, catalog=catalog)
-    cases = sorted(profiles.values)
-    found = [profiles.compare(a, b, lang=lang) for i, a in enumerate(cases) for b in cases[i + 1:]]
-    return sorted((s for s in found if s.score > 0), key=lambda s: (-s.score, s.case, s.other))
+    found = [told for told, in Profiles.load(backend, catalog=catalog).pairs(langs=(lang,))]
+    return sorted(found, key=lambda s: (-s.score, s.case, s.other))
 
 
 def _idf_weighted(raw: Mapping[str, Mapping[str, Mapping[str, float]]]) -> dict[str, dict[str, dict[str, float]]]:
