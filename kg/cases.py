@@ -8,21 +8,19 @@ The ids are then bound, one top-level VALUES block per filter, into ``case-searc
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kg.backends import Backend
 from kg.named import Lang, pick, ref, ref_id, run, split, to_int
-from kg.namespaces import CURATORS, RESOURCE, UAI
+from kg.namespaces import CURATORS, RESOURCE, UAI, is_slug
 from kg.queries import QueryCatalog, default_catalog
 from kg.text import matches, normalise
 from kg.views import (CaseDetail, CaseItem, CasePage, Editorial, Fact, FacetValue, Link, Ref, SourceView,
                       StatementView)
 
 FILTERS = ("domain", "country", "city", "stage", "element", "role", "org")
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _LINKS = {"domain": "domains", "locatedIn": "places", "leadOrganisation": "lead_organisations",
           "partnerOrganisation": "partner_organisations", "funder": "funders", "usesTechnique": "techniques",
           "buildsOn": "builds_on", "extendedBy": "extended_by"}
@@ -114,7 +112,7 @@ def get_case(backend: Backend, case_id: str, *, lang: Lang = "en",
              catalog: QueryCatalog | None = None) -> CaseDetail | None:
     """Everything the graph knows about one case, each fact with its sources; None if there is no such case."""
     catalog = catalog or default_catalog()
-    if not _SLUG.match(case_id):
+    if not is_slug(case_id):
         return None
     heads = run(backend, catalog, "case", {"case": case_id})
     if not heads:

@@ -7,15 +7,14 @@ infrastructure layers); links that are the curators' classification are marked `
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 
 from kg.backends import Backend
 from kg.named import Lang, pick, ref, ref_id, run
+from kg.namespaces import is_slug
 from kg.queries import QueryCatalog, default_catalog
 from kg.views import ConceptCase, ConceptView, SchemeDetail, SchemeItem, SchemeList
 
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def list_schemes(backend: Backend, *, lang: Lang = "en", catalog: QueryCatalog | None = None) -> SchemeList:
@@ -31,7 +30,7 @@ def get_scheme(backend: Backend, scheme_id: str, *, lang: Lang = "en",
     """One scheme's concepts, in the scheme's order where it has one, each with the cases that touch it;
     None if there is no such scheme."""
     catalog = catalog or default_catalog()
-    if not _SLUG.match(scheme_id):
+    if not is_slug(scheme_id):
         return None
     head = next((s for s in list_schemes(backend, lang=lang, catalog=catalog).items if s.id == scheme_id), None)
     if head is None:

@@ -14,7 +14,7 @@ from typing import Annotated, ClassVar, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-from kg.namespaces import DCTERMS, RDFS, SCHEMA, SKOS, UAI
+from kg.namespaces import DCTERMS, RDFS, SCHEMA, SKOS, SLUG_PATTERN, UAI
 
 ValueKind = Literal["text", "ref", "concept", "year", "date", "int", "decimal", "url", "string", "bool", "nested"]
 
@@ -30,7 +30,7 @@ class Rdf:
     ordered: bool = False
 
 
-Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN)]
 Year = Annotated[int, Field(ge=1000, le=2999)]
 Url = Annotated[str, StringConstraints(min_length=1)]
 

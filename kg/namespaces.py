@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from pyoxigraph import NamedNode
 
 BASE = "https://w3id.org/urbanai-kg/"
@@ -79,3 +81,17 @@ def term(local: str) -> NamedNode:
     'https://w3id.org/urbanai-kg/ontology#UrbanAICase'
     """
     return NamedNode(UAI + local)
+
+
+SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+"""A record's id: lowercase letters and digits in hyphenated runs (``city-brain``)."""
+_SLUG = re.compile(SLUG_PATTERN)
+
+
+def is_slug(text: str) -> bool:
+    """Whether ``text`` is a slug, the last segment of a resource IRI.
+
+    >>> is_slug("city-brain"), is_slug("City Brain"), is_slug("city-brain\\n")
+    (True, False, False)
+    """
+    return _SLUG.fullmatch(text) is not None

@@ -37,13 +37,12 @@ from pyoxigraph import Literal, NamedNode
 
 from kg.config import resource_dir
 from kg.errors import ParameterError, QueryError, UnknownQuery
-from kg.namespaces import RESOURCE, XSD, concept
+from kg.namespaces import RESOURCE, XSD, concept, is_slug
 
 logger = logging.getLogger(__name__)
 
 ParamType = TypingLiteral["resource", "concept", "iri", "string", "integer"]
 _TYPES = {"resource", "concept", "iri", "string", "integer"}
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 MAX_VALUES = 50
 MAX_COMBINATIONS = 1000
 
@@ -74,7 +73,7 @@ class Parameter:
                                   query_name=query_name, parameter=self.name)
 
         if self.type in ("resource", "concept"):
-            if not _SLUG.match(value):
+            if not is_slug(value):
                 raise fail(f"{value!r} is not an id (lowercase letters, digits and hyphens)")
             return concept(self.scheme or "", value) if self.type == "concept" else NamedNode(RESOURCE + value)
         if self.type == "iri":
