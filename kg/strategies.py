@@ -6,21 +6,19 @@ Country and city filters accept an id or a label in English or Korean, like the 
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from kg.backends import Backend
 from kg.cases import resolve_filters, sources_of
 from kg.named import Lang, pick, ref, ref_id, run, split, to_int, unique
-from kg.namespaces import RESOURCE
+from kg.namespaces import RESOURCE, is_slug
 from kg.queries import QueryCatalog, default_catalog
 from kg.text import normalise
 from kg.views import Component, DocumentRef, Ref, StrategyDetail, StrategyItem, StrategyList
 
 LEVELS = ("national", "city")
-_SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 
 def list_strategies(backend: Backend, *, level: Sequence[str] = (), country: Sequence[str] = (),
@@ -33,6 +31,13 @@ def list_strategies(backend: Backend, *, level: Sequence[str] = (), country: Seq
         values["level"] = [v for v in (normalise(v) for v in levels) if v in LEVELS]
     if any(not ids for ids in values.values()):
         return StrategyList(total=0, items=[])
+    items = _search(backend, catalog, values, lang)
+    return StrategyList(total=len(items), items=items)
+
+
+def _search(backend: Backend, catalog: QueryCatalog, values: Mapping[str, Sequence[str]],
+            lang: Lang) -> list[StrategyItem]:
+    """The items of ``strategy-search`` for the given filter values, one per strategy, oldest first."""
     grouped: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in run(backend, catalog, "strategy-search", values):
         grouped[row["strategy"]].append(row)
@@ -43,14 +48,14 @@ def list_strategies(backend: Backend, *, level: Sequence[str] = (), country: Seq
             id=ref_id(iri), iri=iri, label=pick(head, "label", lang) or ref_id(iri), level=str(head["level"]),
             year=to_int(head.get("year")), places=unique([ref(r["place"], r, lang, "place") for r in found]),
             countries=unique([ref(r["in_country"], r, lang, "country") for r in found if r.get("in_country")])))
-    return StrategyList(total=len(items), items=items)
+    return items
 
 
 def get_strategy(backend: Backend, strategy_id: str, *, lang: Lang = "en",
                  catalog: QueryCatalog | None = None) -> StrategyDetail | None:
     """One strategy with its pillars and programmes in the source's order; None if there is no such strategy."""
     catalog = catalog or default_catalog()
-    if not _SLUG.match(strategy_id):
+    if not is_slug(strategy_id):
         return None
     heads = run(backend, catalog, "strategy", {"strategy": strategy_id})
     if not heads:
@@ -66,8 +71,7 @@ def get_strategy(backend: Backend, strategy_id: str, *, lang: Lang = "en",
             label=pick(row, "label", lang) or ref_id(row["component"]), description=pick(row, "description", lang),
             sources=split(row.get("sources"))))
     places = [ref(r["value"], r, lang) for r in links["locatedIn"]]
-    countries = list_strategies(backend, lang=lang, catalog=catalog)
-    match = next((s for s in countries.items if s.id == strategy_id), None)
+    match = next(iter(_search(backend, catalog, {"strategy": [strategy_id]}, lang)), None)
     return StrategyDetail(
         id=strategy_id, iri=RESOURCE + strategy_id, label=pick(head, "label", lang) or strategy_id,
         labels={k: str(head[f"label_{k}"]) for k in ("en", "ko") if head.get(f"label_{k}")},
