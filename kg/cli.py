@@ -104,7 +104,8 @@ def serve(host: str | None, port: int | None, store: Path | None, endpoint: str 
         open_backend(store=config.store, endpoint=config.endpoint, timeout=config.query_timeout).close()
     except StoreNotFound as exc:
         raise click.ClickException(exc.message) from exc
-    uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="info")
+    uvicorn.run(create_app(config), host=config.host, port=config.port, log_level="info",
+                access_log=config.access_log)
 
 
 @cli.command()
