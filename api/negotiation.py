@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from fastapi.responses import Response
 from pydantic import BaseModel
 from pyoxigraph import QueryResultsFormat, RdfFormat
@@ -79,11 +81,13 @@ def choose(header: str | None, offered: list[str]) -> str | None:
     return None
 
 
+@lru_cache(maxsize=256)  # a server sees few distinct Accept headers, each once per query
 def results_format(header: str | None) -> QueryResultsFormat | None:
     media = choose(header, list(RESULTS_FORMATS))
     return RESULTS_FORMATS[media] if media else None
 
 
+@lru_cache(maxsize=256)
 def graph_format(header: str | None) -> RdfFormat | None:
     media = choose(header, list(GRAPH_FORMATS))
     return GRAPH_FORMATS[media] if media else None

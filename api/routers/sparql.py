@@ -11,10 +11,9 @@ Truncation by the row cap is signalled in the ``X-SPARQL-Truncated`` header (doc
 from __future__ import annotations
 
 import re
-from typing import Annotated
 from urllib.parse import unquote_to_bytes
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import PlainTextResponse, Response
 from pyoxigraph import QueryResultsFormat, RdfFormat
 from starlette.concurrency import run_in_threadpool
@@ -22,7 +21,6 @@ from starlette.datastructures import FormData, QueryParams
 from starlette.types import Message
 
 from api import negotiation
-from api.dependencies import get_backend
 from api.routers import service
 from kg.backends import Backend
 
@@ -111,12 +109,13 @@ def _accept(request: Request, params: QueryParams | FormData) -> str | None:
     return request.headers.get("accept")
 
 
-async def _execute(request: Request, backend: Backend, query: str, accept: str | None,
+async def _execute(request: Request, query: str, accept: str | None,
                    default_graphs: list[str], named_graphs: list[str]) -> Response:
     results_format = negotiation.results_format(accept) or QueryResultsFormat.JSON
     graph_format = negotiation.graph_format(accept) or RdfFormat.TURTLE
     guard = request.app.state.guard
     if guard is None:  # a remote store guards itself; its timeouts come back as BackendTimeout
+        backend: Backend = request.app.state.backend
         answer = await run_in_threadpool(backend.query, query, default_graphs=default_graphs or None,
                                          named_graphs=named_graphs or None, results_format=results_format,
                                          graph_format=graph_format)
@@ -133,7 +132,7 @@ async def _execute(request: Request, backend: Backend, query: str, accept: str |
 
 @router.get("/sparql", summary="SPARQL query (GET), service description, or the query page",
             responses=_RESPONSES)
-async def sparql_get(request: Request, backend: Annotated[Backend, Depends(get_backend)]) -> Response:
+async def sparql_get(request: Request) -> Response:
     params = request.query_params
     if "update" in params:
         return _text(READ_ONLY, 403)
@@ -143,9 +142,9 @@ async def sparql_get(request: Request, backend: Annotated[Backend, Depends(get_b
     if len(queries) > 1:
         return _text("exactly one `query` parameter is allowed", 400)
     if not queries:
-        return await run_in_threadpool(service.describe_service, request, backend,
+        return await run_in_threadpool(service.describe_service, request, request.app.state.backend,
                                        accept=request.headers.get("accept"))
-    return await _execute(request, backend, queries[0], _accept(request, params),
+    return await _execute(request, queries[0], _accept(request, params),
                           params.getlist("default-graph-uri"), params.getlist("named-graph-uri"))
 
 
@@ -153,7 +152,7 @@ async def sparql_get(request: Request, backend: Annotated[Backend, Depends(get_b
              responses=_RESPONSES, openapi_extra={"requestBody": {"content": {
                  FORM: {"schema": {"type": "object", "properties": {"query": {"type": "string"}}}},
                  SPARQL_QUERY: {"schema": {"type": "string"}}}}})
-async def sparql_post(request: Request, backend: Annotated[Backend, Depends(get_backend)]) -> Response:
+async def sparql_post(request: Request) -> Response:
     media_type, _, parameters = request.headers.get("content-type", "").partition(";")
     media_type = media_type.strip().lower()
     params = request.query_params
@@ -190,7 +189,7 @@ async def sparql_post(request: Request, backend: Annotated[Backend, Depends(get_
         named_graphs += [str(v) for v in form.getlist("named-graph-uri")]
         accept = _accept(request, form) if any(k in form for k in ("format", "output", "results")) \
             else _accept(request, params)
-    return await _execute(request, backend, query, accept, default_graphs, named_graphs)
+    return await _execute(request, query, accept, default_graphs, named_graphs)
 
 
 @router.api_route("/sparql/update", methods=["GET", "POST"], include_in_schema=False)
