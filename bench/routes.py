@@ -17,7 +17,7 @@ import argparse
 from collections.abc import Callable
 from pathlib import Path
 
-from harness import free_port, kg_server, measure, server
+from harness import Timing, free_port, kg_server, measure, server
 from kg import get_case, get_strategy, list_strategies, search_cases
 from kg.backends.embedded import EmbeddedBackend
 from kg.queries import default_catalog
@@ -54,22 +54,22 @@ def main() -> None:
 
     backend = EmbeddedBackend.open(args.store, in_memory=True)  # as the server holds it (KG_IN_MEMORY)
     table = routes(backend)
-    local = {name: measure(call, runs=args.runs, budget=args.budget) for name, (_, _, call) in table.items()}
     port = free_port()
-    served = {}
+    timings = {}
     with server(kg_server(args.store, port), port) as client:
-        for name, (path, params, _) in table.items():
+        for name, (path, params, call) in table.items():
             def request(p: str = path, q: dict[str, str] = params) -> None:
                 status, body = client.get(p, q, accept="application/json")
                 if status != 200:
                     raise RuntimeError(f"{p}: HTTP {status}: {body[:300]!r}")
-            served[name] = measure(request, runs=args.runs, budget=args.budget)
+            timings[name] = measure({"in-process": call, "HTTP": request}, runs=args.runs, budget=args.budget)
 
     print(f"\n{len(backend.store):,} triples, store {args.store}\n")
     print("| route | in-process median / p99 | HTTP median / p99 | overhead (median) |")
     print("|---|---:|---:|---:|")
     for name in table:
-        a, b = local[name], served[name]
+        a, b = timings[name]["in-process"], timings[name]["HTTP"]
+        assert isinstance(a, Timing) and isinstance(b, Timing), b
         overhead = b.median - a.median
         print(f"| {name} | {a.median:.2f} / {a.p99:.2f} | {b.median:.2f} / {b.p99:.2f} | "
               f"{overhead:+.2f} ms ({overhead / a.median:+.0%}) |")

@@ -19,12 +19,15 @@ ratio rdflib-endpoint / server with its geometric mean.
 from __future__ import annotations
 
 import argparse
+import statistics
 import tempfile
+from collections.abc import Callable
+from contextlib import ExitStack
 from pathlib import Path
 
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store
 
-from harness import Timing, free_port, geometric_mean, kg_server, measure, rdflib_server, server
+from harness import Client, Timing, free_port, geometric_mean, kg_server, measure, rdflib_server, server
 from kg import store as layout
 from kg.backends.embedded import open_store
 from kg.backends.remote import with_values
@@ -71,65 +74,66 @@ def main() -> None:
     if args.only:
         texts = {name: texts[name] for name in args.only.split(",")}
     accept = {name: in_process(store, text)[1] for name, text in texts.items()}
-    local = {name: measure(lambda t=text: in_process(store, t), runs=args.runs, budget=args.budget)
-             for name, text in texts.items()}
 
-    def through(client: object) -> dict[str, Timing | str]:
-        timings: dict[str, Timing | str] = {}
-        for name, text in texts.items():
-            def request(t: str = text, a: str = accept[name]) -> None:
-                try:
-                    status, body = client.get("/sparql", {"query": t}, accept=a)  # type: ignore[attr-defined]
-                except TimeoutError:
-                    client.reset()  # type: ignore[attr-defined]
-                    raise RuntimeError(f"{name}: HTTP timeout: no answer in {client.timeout:g} s") from None
-                if status != 200:
-                    raise RuntimeError(f"{name}: HTTP {status}: {body[:300]!r}")
+    def through(client: Client, name: str) -> Callable[[], None]:
+        def request() -> None:
             try:
-                timings[name] = measure(request, runs=args.runs, budget=args.budget)
-            except RuntimeError as exc:  # rdflib-endpoint fails some queries; say so, time the rest
-                timings[name] = str(exc).split(": ", 2)[-1][:80]
-        return timings
+                status, body = client.get("/sparql", {"query": texts[name]}, accept=accept[name])
+            except TimeoutError:
+                client.reset()
+                raise RuntimeError(f"no answer in {client.timeout:g} s") from None
+            if status != 200:
+                raise RuntimeError(f"HTTP {status}: {body[:300]!r}")
+        return request
 
-    port = free_port()
-    with server(kg_server(args.store, port), port, env={"KG_IN_MEMORY": str(not args.on_disk).lower()}) as client:
-        served = through(client)
-    other: dict[str, Timing | str] = {}
-    if args.rdflib:
-        with tempfile.TemporaryDirectory() as tmp:
-            dump = Path(tmp) / "data.nq"
+    timings: dict[str, dict[str, Timing | str]] = {}
+    with ExitStack() as servers:
+        port = free_port()
+        ours = servers.enter_context(server(kg_server(args.store, port), port,
+                                            env={"KG_IN_MEMORY": str(not args.on_disk).lower()}))
+        theirs = None
+        if args.rdflib:
+            dump = Path(servers.enter_context(tempfile.TemporaryDirectory())) / "data.nq"
             store.dump(output=str(dump), format=RdfFormat.N_QUADS)
             port = free_port()
-            with server(rdflib_server(dump, port), port, ready="/sparql?query=ASK%7B%7D",
-                        timeout=args.rdflib_timeout) as client:
-                other = through(client)
+            theirs = servers.enter_context(server(rdflib_server(dump, port), port, ready="/sparql?query=ASK%7B%7D",
+                                                  timeout=args.rdflib_timeout))
+        for name, text in texts.items():
+            sides = {"in-process": lambda t=text: in_process(store, t), "/sparql": through(ours, name)}
+            if theirs is not None:
+                sides["rdflib-endpoint"] = through(theirs, name)
+            timings[name] = measure(sides, runs=args.runs, budget=args.budget)
 
     triples = len(store)
     print(f"\n{triples:,} triples, store {args.store} {'on disk' if args.on_disk else 'in memory'}\n")
     head = "| query | in-process median / p99 | /sparql median / p99 | overhead (median) |"
     rule = "|---|---:|---:|---:|"
-    if other:
+    if args.rdflib:
         head += " rdflib-endpoint median / p99 | rdflib-endpoint ÷ /sparql |"
         rule += "---:|---:|"
     print(head)
     print(rule)
-    ratios = []
+    ratios, overheads, within = [], [], 0
     for name in texts:
-        a, b = local[name], served[name]
-        assert isinstance(b, Timing), b
+        a, b = timings[name]["in-process"], timings[name]["/sparql"]
+        assert isinstance(a, Timing) and isinstance(b, Timing), b
         overhead = b.median - a.median
+        overheads.append(overhead)
+        within += overhead <= max(0.5, 0.1 * a.median)
         line = (f"| {name} | {a.median:.2f} / {a.p99:.2f} | {b.median:.2f} / {b.p99:.2f} | "
                 f"{overhead:+.2f} ms ({overhead / a.median:+.0%}) |")
-        if other:
-            c = other[name]
+        if args.rdflib:
+            c = timings[name]["rdflib-endpoint"]
             if isinstance(c, Timing):
                 ratios.append(c.median / b.median)
                 line += f" {c.median:.1f} / {c.p99:.1f} | {ratios[-1]:.0f}× |"
             else:
-                line += f" fails: {c} | – |"
+                line += f" fails: {c[:80]} | – |"
         print(line)
+    print(f"\nOverhead of /sparql, median over the {len(overheads)} queries: {statistics.median(overheads):+.2f} ms; "
+          f"within max(0.5 ms, 10 %) for {within}")
     if ratios:
-        print(f"\nGeometric mean over the {len(ratios)} queries both answer, rdflib-endpoint ÷ /sparql: "
+        print(f"Geometric mean over the {len(ratios)} queries both answer, rdflib-endpoint ÷ /sparql: "
               f"{geometric_mean(ratios):.0f}×")
 
 
