@@ -7,7 +7,6 @@ the API's ``/resource``, ``/ontology`` and ``/graph`` routes negotiate and rende
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -15,11 +14,10 @@ from pyoxigraph import (BlankNode, Literal, NamedNode, QuerySolution, QuerySolut
                         parse)
 
 from kg.backends import Backend, Parsed
-from kg.namespaces import BASE, DCTERMS, GRAPH, PREFIXES, RDF, RDFS, RESOURCE
+from kg.namespaces import BASE, DCTERMS, GRAPH, PREFIXES, RDF, RDFS, RESOURCE, is_slug
 from kg.queries import QueryCatalog
 
 MAX_ID_LENGTH = 200
-_ID = re.compile(r"[a-z0-9][a-z0-9-]*(/[a-z0-9][a-z0-9-]*)*")
 _RDF_TYPE = RDF + "type"
 _LABEL = RDFS + "label"
 _TITLE = DCTERMS + "title"
@@ -28,7 +26,7 @@ _TITLE = DCTERMS + "title"
 def local_iri(path: str, *, namespace: str = RESOURCE) -> str | None:
     """The canonical IRI of a path under ``resource/`` (or ``namespace``), or None if it cannot be one.
 
-    Ids are lowercase slugs joined by ``/`` (``cityscope/data/1``) and at most
+    Ids are slugs (:func:`kg.namespaces.is_slug`) joined by ``/`` (``cityscope/data/1``) and at most
     :data:`MAX_ID_LENGTH` characters; anything else (dot segments, quotes, NUL) names nothing.
 
     >>> local_iri("domains/mobility")
@@ -36,7 +34,7 @@ def local_iri(path: str, *, namespace: str = RESOURCE) -> str | None:
     >>> local_iri("../etc/passwd") is None, local_iri('a"b') is None, local_iri("") is None
     (True, True, True)
     """
-    if len(path) > MAX_ID_LENGTH or not _ID.fullmatch(path):
+    if len(path) > MAX_ID_LENGTH or not all(is_slug(segment) for segment in path.split("/")):
         return None
     return namespace + path
 
