@@ -9,6 +9,7 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 import kg
 from api import errors
@@ -44,6 +45,7 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     # Researchers' own pages may query from any origin; no credentials, so "*" is safe.
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=False, allow_methods=["GET", "POST"],
                        allow_headers=["*"], expose_headers=[sparql.TRUNCATED, sparql.ROWS])
+    app.add_middleware(HeadAsGet)
     app.mount("/static", StaticFiles(directory=Path(__file__).parent / "static"), name="static")
     app.include_router(service.router)
     app.include_router(sparql.router)
@@ -54,6 +56,31 @@ def create_app(settings: Settings | None = None, *, backend: Backend | None = No
     app.include_router(stats.router)
     app.include_router(resources.router)
     return app
+
+
+class HeadAsGet:
+    """Answer HEAD as GET without the body: RFC 9110 asks every general-purpose server for both.
+
+    Link checkers and RDF clients ask for the headers of an IRI with HEAD. The routes are declared
+    for GET only (so the OpenAPI document lists each operation once); the app sees a GET, and the
+    body it writes is dropped here, whatever server runs the app. The headers, ``Content-Length``
+    included, are those of the GET.
+    """
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD":
+            await self.app(scope, receive, send)
+            return
+
+        async def headers_only(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, headers_only)
 
 
 def _guard(backend: Backend, settings: Settings) -> QueryGuard | None:

@@ -321,3 +321,19 @@ async def test_a_remote_store_serves_the_same_descriptions(settings: Settings, l
                     else:
                         assert isomorphic(parsed(there), parsed(here)), path
             assert (await client.get("/resource/no-such-case")).status_code == 404
+
+
+def test_head_answers_the_headers_of_get_without_a_body(live_server: Any) -> None:
+    """HEAD on an IRI, the API and the endpoint: GET's status and headers, no body (RFC 9110)."""
+    paths = ["/resource/city-brain", "/ontology", "/api/cases?lang=ko", "/health",
+             "/sparql?query=ASK%7B%7D", "/resource/no-such-thing"]
+    with httpx.Client(base_url=live_server.url, timeout=30) as client:
+        for path in paths:
+            for accept in ("text/turtle", BROWSER):
+                get = client.get(path, headers={"accept": accept})
+                head = client.head(path, headers={"accept": accept})
+                assert head.status_code == get.status_code, path
+                assert head.content == b"", path
+                assert head.headers["content-type"] == get.headers["content-type"], path
+                assert head.headers["content-length"] == str(len(get.content)), path
+        assert client.request("DELETE", "/resource/city-brain").status_code == 405
