@@ -28,6 +28,15 @@ def test_every_term_has_labels_and_definitions_in_both_languages() -> None:
             assert langs == ["en", "ko"], f"{term} {predicate}: {langs}"
 
 
+def test_every_declared_term_has_a_label_in_both_languages() -> None:
+    """Reused terms too (dcterms:source, skos:broader …): the pages name each property in both languages."""
+    declared = {s for s in ONTOLOGY.subjects(RDF.type, None) if isinstance(s, URIRef)}
+    assert len(declared) > 100
+    for term in declared:
+        langs = sorted(o.language for o in ONTOLOGY.objects(term, RDFS.label))  # type: ignore[attr-defined]
+        assert langs == ["en", "ko"], f"{term}: {langs}"
+
+
 def test_top_classes_are_declared_disjoint() -> None:
     members = set()
     for axiom in ONTOLOGY.subjects(RDF.type, OWL.AllDisjointClasses):
