@@ -2,8 +2,9 @@
 
 Each record lands in its file's graph ``graph/data/{file}``; editorial classification in
 ``graph/editorial``. Every fact about a record (not its type, label or description) is reified as an
-``rdf:Statement`` carrying ``dcterms:source`` for the sources of that field, so that every fact can
-be shown with its source; editorial links are reified with ``prov:wasAttributedTo`` the curators.
+``rdf:Statement`` carrying ``dcterms:source`` for the sources of that field (of the part, for a link
+to a part with sources of its own), so that every fact can be shown with its source; editorial links
+are reified with ``prov:wasAttributedTo`` the curators.
 """
 
 from __future__ import annotations
@@ -54,11 +55,11 @@ def _record_quads(item: Loaded) -> Iterator[Quad]:
     for name, marker, value in _declared(record):
         sources = record.field_sources.get(name, record.sources)
         nested: list[Quad] = []
-        for obj in _field_objects(record.id, name, marker, value, sources, graph, nested):
+        for obj, obj_sources in _field_objects(record.id, name, marker, value, sources, graph, nested):
             yield Quad(subject, NamedNode(marker.predicate), obj, graph)
             if marker.predicate not in _UNREIFIED:
                 yield from _reify(record.id, subject, marker.predicate, obj, graph,
-                                  [(SOURCE, resource(s)) for s in sources])
+                                  [(SOURCE, resource(s)) for s in obj_sources])
         yield from nested
     if isinstance(record, Case) and record.editorial is not None:
         yield from _editorial(record.id, subject, record.editorial)
@@ -74,19 +75,23 @@ def _declared(model: BaseModel) -> Iterator[tuple[str, Rdf, object]]:
 
 
 def _field_objects(record_id: str, name: str, marker: Rdf, value: object, sources: list[str],
-                   graph: NamedNode, extra: list[Quad]) -> list[NamedNode | Literal]:
-    """The objects of one field; nested nodes put their own quads into ``extra``."""
+                   graph: NamedNode, extra: list[Quad]) -> list[tuple[NamedNode | Literal, list[str]]]:
+    """The objects of one field, each with its sources; nested nodes put their own quads into ``extra``.
+
+    A nested part (a pillar, an outcome) that names sources of its own is sourced by them alone,
+    also where the record links to it: the field's sources may not speak of that part.
+    """
     values = value if isinstance(value, list) else [value]
     if marker.kind != "nested":
-        return [obj for v in values for obj in _objects(marker, v)]
-    nodes: list[NamedNode | Literal] = []
+        return [(obj, sources) for v in values for obj in _objects(marker, v)]
+    nodes: list[tuple[NamedNode | Literal, list[str]]] = []
     for index, child in enumerate(values, start=1):
         node = resource(f"{record_id}/{name.replace('_', '-')}/{index}")
-        nodes.append(node)
+        child_sources = getattr(child, "sources", []) or sources
+        nodes.append((node, child_sources))
         extra.append(Quad(node, TYPE, NamedNode(marker.node_class or UAI + "Statement"), graph))
         if marker.ordered:
             extra.append(Quad(node, NamedNode(UAI + "position"), _typed(index, "integer"), graph))
-        child_sources = getattr(child, "sources", []) or sources
         for child_name, child_marker, child_value in _declared(child):
             if child_name == "sources":
                 continue

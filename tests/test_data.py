@@ -7,8 +7,10 @@ states it and that the statement carries a source.
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from kg.backends.embedded import EmbeddedBackend
+from kg.config import resource_dir
 
 R = "https://w3id.org/urbanai-kg/resource/"
 UAI = "https://w3id.org/urbanai-kg/ontology#"
@@ -111,3 +113,16 @@ def test_every_editorial_link_is_attributed_to_the_curators(backend: EmbeddedBac
 def test_every_case_has_stages_elements_and_roles(backend: EmbeddedBackend) -> None:
     assert not ask(backend, f"""ASK {{ ?case a <{UAI}UrbanAICase> .
         FILTER NOT EXISTS {{ ?case <{UAI}stage> ?s ; <{UAI}element> ?e ; <{UAI}aiRole> ?r }} }}""")
+
+
+def test_a_link_to_a_part_is_sourced_by_the_part_s_own_sources(backend: EmbeddedBackend) -> None:
+    """Quayside's controversy names one source: the statement linking the case to it names that one,
+    not every source of the record."""
+    record = yaml.safe_load((resource_dir("data") / "cases" / "quayside.yaml").read_text(encoding="utf-8"))
+    own = set(record["controversies"][0]["sources"])
+    assert own < set(record["sources"])
+    rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    rows = backend.results(f"""SELECT ?source WHERE {{
+        ?fact <{rdf}subject> <{R}quayside> ; <{rdf}predicate> <{UAI}controversy> ;
+              <{rdf}object> <{R}quayside/controversies/1> ; <http://purl.org/dc/terms/source> ?source }}""")
+    assert {row["source"].value.removeprefix(R) for row in rows} == own
