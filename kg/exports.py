@@ -5,9 +5,10 @@ GraphML and GEXF go through :func:`portable`, so Gephi and Cytoscape read them a
 attribute key (booleans, integers, numbers — integers widened to floats where a key mixes them — or
 else strings for every value of the key). Node-link JSON keeps the projection as it is.
 
-RDF comes from pyoxigraph's own serialisers: from the embedded store, the dataset formats (N-Quads,
-TriG, JSON-LD) keep the named graphs; the triple formats, and every format read from a remote
-endpoint, hold the union of the graphs (the default graph every query sees).
+RDF comes from pyoxigraph's own serialisers. The dataset formats (N-Quads, TriG, JSON-LD) keep the
+named graphs: the embedded store dumps itself, and a remote endpoint is read with the ``quads``
+named query (in pages, where the endpoint caps its rows). The triple formats hold the union of the
+graphs (the default graph every query sees).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import io
 import json
 from typing import TYPE_CHECKING, Any
 
-from pyoxigraph import RdfFormat, Triple, serialize
+from pyoxigraph import Quad, RdfFormat, Triple, serialize
 
 from kg.namespaces import PREFIXES
 
@@ -107,6 +108,9 @@ def rdf_bytes(graph: KnowledgeGraph, rdf_format: RdfFormat, /) -> bytes:
     backend = graph.backend
     if rdf_format.supports_datasets and isinstance(backend, EmbeddedBackend):
         return backend.store.dump(format=rdf_format, prefixes=prefixes) or b""
+    if rdf_format.supports_datasets:
+        quads = (Quad(row["s"], row["p"], row["o"], row["g"]) for row in graph.rows("quads"))  # type: ignore[arg-type]
+        return serialize(quads, format=rdf_format, prefixes=prefixes) or b""
     triples = (Triple(row["s"], row["p"], row["o"]) for row in graph.rows("projection-rdf"))  # type: ignore[arg-type]
     return serialize(triples, format=rdf_format, prefixes=prefixes) or b""
 

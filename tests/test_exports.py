@@ -169,3 +169,12 @@ def test_cli_refuses_a_projection_with_an_rdf_format(settings: Settings) -> None
 def test_graph_export_writes_the_file(graph: KnowledgeGraph, projections: dict[str, nx.Graph], tmp_path: Path) -> None:
     written = graph.export(tmp_path / "actors.gexf", format="gexf", projection="actors")
     assert set(nx.read_gexf(written)) == set(projections["actors"])
+
+
+def test_nquads_from_an_endpoint_keeps_the_named_graphs(graph: KnowledgeGraph, live_server: LiveServer) -> None:
+    local = set(parse(export_bytes(graph, format="nquads"), format=RdfFormat.N_QUADS))
+    with open_graph(endpoint=live_server.url + "/sparql", timeout=60, page_size=5000) as remote:
+        served = list(parse(export_bytes(remote, format="nquads"), format=RdfFormat.N_QUADS))
+    assert len(served) == len(local)
+    assert without_blank_nodes(served) == without_blank_nodes(list(local))
+    assert len({q.graph_name for q in served}) > 3
