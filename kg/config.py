@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     query_timeout: float = Field(default=10.0, description="Seconds a user query may run.")
     max_rows: int = Field(default=10_000, description="Rows a query may return before it is truncated.")
     query_workers: int = Field(default=2, description="Worker processes that run user SPARQL (concurrent queries).")
+    query_wait: float = Field(default=2.0, description="Seconds a user query waits for a free worker before "
+                              "the answer is 503 with Retry-After.")
     query_memory: int = Field(default=2048, description="Megabytes a query may add to its worker's size at rest (the store copy) before it is killed.")
     max_query_length: int = Field(default=100_000, description="Characters a SPARQL query may have.")
     max_query_depth: int = Field(default=64, description="Nesting depth of braces and brackets a query may have.")

@@ -118,7 +118,7 @@ class QueryGuard:
                         max_length=settings.max_query_length, max_depth=settings.max_query_depth,
                         memory_mb=settings.query_memory)
         return cls(build_dir / OXIGRAPH, workers=settings.query_workers if workers is None else workers,
-                   limits=limits, in_memory=settings.in_memory)
+                   limits=limits, queue_timeout=settings.query_wait, in_memory=settings.in_memory)
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()

@@ -6,6 +6,7 @@ The server runs with a 2 s timeout, three workers, 50 rows and a 200 MB worker m
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import threading
 import time
@@ -20,7 +21,7 @@ from pyoxigraph import QueryResultsFormat, Store
 
 from kg import store as layout
 from kg.config import Settings
-from kg.errors import QueryTimeout
+from kg.errors import QueryTimeout, ServerBusy
 from kg.guard import Limits, QueryGuard
 from tests.conftest import LiveServer, serving
 
@@ -279,5 +280,29 @@ def test_a_new_workers_startup_does_not_count_against_the_query_timeout(settings
         with pytest.raises(QueryTimeout):
             guard.run(RUNAWAY)
         assert guard.run("ASK {}").body == b'{"head":{},"boolean":true}'  # its replacement, also just started
+    finally:
+        guard.close()
+
+
+def test_a_query_that_finds_no_free_worker_in_time_is_told_to_retry(settings: Settings) -> None:
+    """One worker, busy with a runaway query: the next query waits ``KG_QUERY_WAIT`` seconds, then 503."""
+    wait = settings.model_copy(update={"query_wait": 0.2, "query_timeout": 3.0})
+    guard = QueryGuard.from_settings(layout.current_build(settings.store), wait, workers=1)
+
+    async def both() -> tuple[BaseException | None, BaseException | None]:
+        assert (await guard.arun("ASK {}")).body == b'{"head":{},"boolean":true}'  # the worker is up
+        runaway = asyncio.create_task(guard.arun(RUNAWAY))
+        await asyncio.sleep(0.1)
+        waited = time.monotonic()
+        with pytest.raises(ServerBusy) as busy:
+            await guard.arun("ASK {}")
+        assert 0.2 <= time.monotonic() - waited < LIVENESS
+        assert busy.value.status == 503
+        return busy.value, (await asyncio.gather(runaway, return_exceptions=True))[0]  # type: ignore[return-value]
+
+    try:
+        _, cut = asyncio.run(both())
+        assert isinstance(cut, QueryTimeout)
+        assert guard.run("ASK {}").rows == 1  # the replacement answers
     finally:
         guard.close()
