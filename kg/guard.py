@@ -46,7 +46,7 @@ _OPAQUE = re.compile("|".join((
 )), re.DOTALL)
 # The keyword, not a variable (?SERVICE), a prefixed name (ex:SERVICE, SERVICE:x) or a language tag.
 _SERVICE = re.compile(r"(?<![?$:@A-Za-z_\-])SERVICE(?![A-Za-z0-9_\-:])", re.IGNORECASE)
-_BRACKETS = re.compile(r"[{}()\[\]]")
+_NOT_BRACKETS = re.compile(r"[^{}()\[\]]+")
 _READY = "ready"
 _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
@@ -86,10 +86,11 @@ def screen(text: str, limits: Limits) -> None:
     if len(text) > limits.max_length:
         raise QueryTooLarge(f"query is {len(text)} characters; the limit is {limits.max_length}")
     code = _OPAQUE.sub(" ", text)  # comments, strings and IRIs hold no keywords and no nesting
-    if _SERVICE.search(code):
+    # The word test first: the keyword regex is case-insensitive, so it cannot skip ahead by itself.
+    if "service" in code.lower() and _SERVICE.search(code):
         raise QueryRefused("SERVICE is not allowed on this endpoint")
     depth = 0
-    for bracket in _BRACKETS.findall(code):
+    for bracket in _NOT_BRACKETS.sub("", code):
         depth += 1 if bracket in "{([" else -1
         if depth > limits.max_depth:
             raise QueryRefused(f"query nests deeper than {limits.max_depth} levels")
