@@ -96,7 +96,7 @@ def server(command: list[str], port: int, *, env: dict[str, str] | None = None,
                 if client.get(ready)[0] == 200:
                     break
             except OSError:
-                client.reset()
+                client.close()
             if time.monotonic() > deadline:
                 raise RuntimeError(f"{command[:3]} did not answer {ready} in {wait} s")
             time.sleep(0.2)
@@ -130,7 +130,7 @@ class Client:
     def get(self, path: str, params: dict[str, str] | None = None, accept: str = "*/*") -> tuple[int, bytes]:
         target = f"{path}?{urlencode(params)}" if params else path
         if self._socket is not None and time.monotonic() - self._used > self.IDLE:
-            self.reset()
+            self.close()
         if self._socket is None:
             self._socket = socket.create_connection(("127.0.0.1", self.port), timeout=self.timeout)
             self._socket.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -139,7 +139,7 @@ class Client:
                              .encode())
         status_line = self._file.readline()
         if not status_line:
-            self.reset()
+            self.close()
             raise ConnectionResetError("the server closed the connection")
         headers = {}
         while (line := self._file.readline()).strip():
@@ -154,7 +154,7 @@ class Client:
             headers[b"connection"] = b"close"
         self._used = time.monotonic()
         if headers.get(b"connection") == b"close":
-            self.reset()
+            self.close()
         return int(status_line.split(b" ", 2)[1]), body
 
     def _chunk(self) -> bytes:
@@ -165,10 +165,8 @@ class Client:
                 pass
         return data
 
-    def reset(self) -> None:
-        self.close()
-
     def close(self) -> None:
+        """Close the connection; the next request opens a new one."""
         if self._socket is not None:
             self._file.close()
             self._socket.close()

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from contextlib import ExitStack
 from pathlib import Path
 
-from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, RdfFormat, Store
+from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples, RdfFormat, Store
 
 from harness import Client, Timing, free_port, geometric_mean, kg_server, measure, rdflib_server, server
 from kg import store as layout
@@ -54,15 +54,19 @@ def benchmark_texts(catalog: QueryCatalog) -> dict[str, str]:
 def in_process(store: Store, text: str) -> tuple[bytes, str]:
     """Run and serialise as the server's worker does; return the bytes and the media type asked for."""
     result = store.query(text, use_default_graph_as_union=True)
-    if isinstance(result, (QuerySolutions, QueryBoolean)):
-        return result.serialize(format=JSON) or b"", JSON.media_type
-    return result.serialize(format=RdfFormat.N_TRIPLES) or b"", RdfFormat.N_TRIPLES.media_type
+    answer_format = _format(result)
+    return result.serialize(format=answer_format) or b"", answer_format.media_type
 
 
-def _rows(store: Store, text: str) -> int:
-    """How many rows (or triples) the query gives in full."""
+def _format(result: QuerySolutions | QueryBoolean | QueryTriples) -> QueryResultsFormat | RdfFormat:
+    """SPARQL JSON for results, N-Triples for a graph."""
+    return JSON if isinstance(result, (QuerySolutions, QueryBoolean)) else RdfFormat.N_TRIPLES
+
+
+def _probe(store: Store, text: str) -> tuple[str, int]:
+    """The media type to ask the servers for, and how many rows (or triples) the query gives in full."""
     result = store.query(text, use_default_graph_as_union=True)
-    return 1 if isinstance(result, QueryBoolean) else sum(1 for _ in result)
+    return _format(result).media_type, 1 if isinstance(result, QueryBoolean) else sum(1 for _ in result)
 
 
 def main() -> None:
@@ -81,16 +85,17 @@ def main() -> None:
     texts = benchmark_texts(QueryCatalog.from_dir(resource_dir("queries")))
     if args.only:
         texts = {name: texts[name] for name in args.only.split(",")}
-    accept = {name: in_process(store, text)[1] for name, text in texts.items()}
+    probed = {name: _probe(store, text) for name, text in texts.items()}
+    accept = {name: media_type for name, (media_type, _) in probed.items()}
     max_rows = Settings().max_rows  # what the server cuts at (KG_MAX_ROWS): the ratio would flatter it
-    capped = {name for name, text in texts.items() if _rows(store, text) > max_rows}
+    capped = {name for name, (_, rows) in probed.items() if rows > max_rows}
 
     def through(client: Client, name: str) -> Callable[[], None]:
         def request() -> None:
             try:
                 status, body = client.get("/sparql", {"query": texts[name]}, accept=accept[name])
             except TimeoutError:
-                client.reset()
+                client.close()
                 raise RuntimeError(f"no answer in {client.timeout:g} s") from None
             if status != 200:
                 raise RuntimeError(f"HTTP {status}: {body[:300]!r}")
